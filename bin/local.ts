@@ -1,0 +1,32 @@
+import { consoleLog } from "../local/console-log";
+import { LOCAL_DEFAULT_API_KEY, startLocalPipeline } from "../local/pipeline";
+
+// `npm start`: the relay on this machine. Ctrl-C stops it (messages still queued are lost with the
+// embedded queue: it keeps its state in memory).
+
+const log = consoleLog();
+try {
+  const pipeline = await startLocalPipeline({ env: process.env, log });
+  const key = process.env.INGEST_API_KEY?.trim() ? "<your INGEST_API_KEY>" : LOCAL_DEFAULT_API_KEY;
+  console.log(
+    [
+      "tiktok-events-relay is running locally",
+      `  ingest:      POST ${pipeline.eventsUrl}   (Authorization: Bearer ${key})`,
+      `  SQS endpoint: ${pipeline.sqsEndpoint}   (AWS_ENDPOINT_URL_SQS=${pipeline.sqsEndpoint})`,
+      `  events queue: ${pipeline.eventsQueueUrl}`,
+      `  DLQ:          ${pipeline.deadLetterQueueUrl}`,
+      pipeline.dryRun
+        ? "  mode:         DRY RUN (no TIKTOK_ACCESS_TOKEN): request bodies are printed, nothing is sent"
+        : `  mode:         sending to ${process.env.TIKTOK_API_URL ?? "TikTok's Events API"}`,
+    ].join("\n"),
+  );
+  const stop = async () => {
+    await pipeline.stop();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+} catch (error) {
+  console.error(`cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

@@ -1,0 +1,21 @@
+import { getSecret } from "@aws-lambda-powertools/parameters/secrets";
+
+// Secrets are cached across warm invocations: one Secrets Manager call per container per TTL.
+export const SECRET_CACHE_SECONDS = 300;
+
+/** A secret's string, trimmed; `forceFetch` skips the cache (after TikTok says a token is bad). */
+export async function readSecretString(arn: string, forceFetch = false): Promise<string> {
+  const value = await getSecret(arn, { maxAge: SECRET_CACHE_SECONDS, forceFetch });
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new Error(
+      `secret ${arn} is empty or binary: store a string with 'aws secretsmanager put-secret-value --secret-id ${arn} --secret-string <value>'`,
+    );
+  }
+  return value.trim();
+}
+
+export function requiredEnv(name: string): string {
+  const value = process.env[name]?.trim();
+  if (!value) throw new Error(`${name} is not set: the stack sets it; deploy with 'npx cdk deploy'`);
+  return value;
+}

@@ -1,0 +1,77 @@
+import { PIXEL_CODE } from "./schema";
+
+// Runtime settings, read from the environment: in AWS the stack sets them, locally `npm start` does.
+// One name and one default each; a bad value stops the process with the name and the fix.
+
+export const TIKTOK_EVENTS_URL = "https://business-api.tiktok.com/open_api/v1.3/event/track/";
+
+export interface IngestConfig {
+  pixelCode?: string;
+  testEventCode?: string;
+  defaultPhoneCountry: string;
+  maxEventAgeDays: number;
+  allowCustomEvents: boolean;
+  maxBodyBytes: number;
+}
+
+export interface SenderConfig {
+  apiUrl: string;
+  requestTimeoutMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+export function readIngestConfig(env: Env): IngestConfig {
+  const pixelCode = optional(env, "TIKTOK_PIXEL_CODE");
+  if (pixelCode !== undefined && !PIXEL_CODE.test(pixelCode)) {
+    throw new ConfigError("TIKTOK_PIXEL_CODE", pixelCode, "a TikTok pixel code (10 to 32 letters and digits, from Events Manager)");
+  }
+  const country = (optional(env, "DEFAULT_PHONE_COUNTRY") ?? "US").toUpperCase();
+  if (!/^[A-Z]{2}$/.test(country)) {
+    throw new ConfigError("DEFAULT_PHONE_COUNTRY", country, "an ISO 3166 two-letter country code, e.g. US, GB, DE");
+  }
+  return {
+    pixelCode,
+    testEventCode: optional(env, "TIKTOK_TEST_EVENT_CODE"),
+    defaultPhoneCountry: country,
+    maxEventAgeDays: integer(env, "MAX_EVENT_AGE_DAYS", 7, 1, 90),
+    allowCustomEvents: boolean(env, "ALLOW_CUSTOM_EVENTS", false),
+    maxBodyBytes: integer(env, "MAX_BODY_BYTES", 5 * 1024 * 1024, 1024, 6 * 1024 * 1024),
+  };
+}
+
+export function readSenderConfig(env: Env): SenderConfig {
+  const apiUrl = optional(env, "TIKTOK_API_URL") ?? TIKTOK_EVENTS_URL;
+  if (!/^https?:\/\/[^\s]+$/.test(apiUrl)) throw new ConfigError("TIKTOK_API_URL", apiUrl, "an http(s) URL");
+  return { apiUrl, requestTimeoutMs: integer(env, "TIKTOK_REQUEST_TIMEOUT_MS", 10_000, 100, 300_000) };
+}
+
+export class ConfigError extends Error {
+  constructor(name: string, value: string, expected: string) {
+    super(`${name} is "${value}": expected ${expected}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function optional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+export function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(name, raw, `a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+export function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = optional(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (raw === "true" || raw === "1") return true;
+  if (raw === "false" || raw === "0") return false;
+  throw new ConfigError(name, raw, "true or false");
+}

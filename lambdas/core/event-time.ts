@@ -1,0 +1,52 @@
+// TikTok wants integer UNIX seconds. Callers send seconds, milliseconds or ISO-8601; a wrong unit is the
+// most common bug integrations ship, so the unit is inferred and the result bounded in time.
+
+/** Timestamps at or above this are milliseconds: as seconds it would be the year 5138. */
+const MILLISECONDS_FROM = 100_000_000_000;
+/** Clocks disagree; a shop's server a few minutes ahead is not an error. */
+export const FUTURE_SKEW_SECONDS = 300;
+
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
+
+export type EventTime = { ok: true; seconds: number } | { ok: false; message: string };
+
+export function parseEventTime(
+  input: number | string | undefined,
+  nowSeconds: number,
+  maxAgeDays: number,
+): EventTime {
+  if (input === undefined) return { ok: true, seconds: nowSeconds };
+  const seconds = toSeconds(input);
+  if (seconds === undefined) {
+    return {
+      ok: false,
+      message:
+        "cannot be read as a time: send UNIX seconds (1767225600), UNIX milliseconds, or ISO-8601 with a zone (2026-01-01T00:00:00Z)",
+    };
+  }
+  if (seconds > nowSeconds + FUTURE_SKEW_SECONDS) {
+    return {
+      ok: false,
+      message: `is ${seconds - nowSeconds} s in the future (${new Date(seconds * 1000).toISOString()}); check the unit and the clock of the sender`,
+    };
+  }
+  if (seconds < nowSeconds - maxAgeDays * 86_400) {
+    return {
+      ok: false,
+      message: `is older than ${maxAgeDays} days (${new Date(seconds * 1000).toISOString()}); TikTok does not attribute events that old`,
+    };
+  }
+  return { ok: true, seconds };
+}
+
+function toSeconds(input: number | string): number | undefined {
+  if (typeof input === "string") {
+    const value = input.trim();
+    if (/^\d+(\.\d+)?$/.test(value)) return toSeconds(Number(value));
+    if (!ISO_8601.test(value)) return undefined;
+    const ms = Date.parse(value.replace(" ", "T"));
+    return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
+  }
+  if (!Number.isFinite(input) || input <= 0) return undefined;
+  return Math.floor(input >= MILLISECONDS_FROM ? input / 1000 : input);
+}

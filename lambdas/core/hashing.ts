@@ -1,0 +1,74 @@
+import { createHash } from "node:crypto";
+import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
+
+// Normalise + SHA-256 rules from TikTok's Events API guide. A value that already is a SHA-256 hex digest
+// is passed through lower-cased so that callers who hash on their side are never hashed twice.
+
+const SHA256_HEX = /^[0-9a-f]{64}$/i;
+
+export type Hashed = { ok: true; hash: string } | { ok: false; reason: string };
+
+export function sha256Hex(value: string): string {
+  return createHash("sha256").update(value, "utf8").digest("hex");
+}
+
+export function isSha256Hex(value: string): boolean {
+  return SHA256_HEX.test(value);
+}
+
+function hashed(value: string): Hashed {
+  return { ok: true, hash: sha256Hex(value) };
+}
+
+function passThrough(value: string): Hashed | undefined {
+  const trimmed = value.trim();
+  return isSha256Hex(trimmed) ? { ok: true, hash: trimmed.toLowerCase() } : undefined;
+}
+
+/** Trim and lower-case; no provider-specific rewriting (gmail dots stay). */
+export function hashEmail(raw: string): Hashed {
+  const pre = passThrough(raw);
+  if (pre) return pre;
+  const email = raw.trim().toLowerCase();
+  const at = email.indexOf("@");
+  if (at < 1 || at === email.length - 1 || /\s/.test(email)) {
+    return { ok: false, reason: "is not an e-mail address (expected name@domain)" };
+  }
+  return hashed(email);
+}
+
+/** E.164 (`+` country code, digits) before hashing; `00` international prefixes are read as `+`. */
+export function normalisePhone(raw: string, defaultCountry: string): string | undefined {
+  let value = raw.trim();
+  if (/^00[1-9]/.test(value.replace(/[\s().-]/g, ""))) value = "+" + value.replace(/[\s().-]/g, "").slice(2);
+  const parsed = parsePhoneNumberFromString(value, defaultCountry as CountryCode);
+  return parsed?.isValid() ? parsed.number : undefined;
+}
+
+export function hashPhone(raw: string, defaultCountry: string): Hashed {
+  const pre = passThrough(raw);
+  if (pre) return pre;
+  const e164 = normalisePhone(raw, defaultCountry);
+  if (!e164) {
+    return {
+      ok: false,
+      reason: `cannot be read as a phone number in E.164 (give it with its country code, e.g. +44..., or set the default country; now ${defaultCountry})`,
+    };
+  }
+  return hashed(e164);
+}
+
+/** Trimmed only: the case is kept, so the browser pixel must hash the same string. */
+export function hashExternalId(raw: string): Hashed {
+  return passThrough(raw) ?? (raw.trim() ? hashed(raw.trim()) : { ok: false, reason: "is empty" });
+}
+
+export function hashName(raw: string): Hashed {
+  const name = raw.trim().toLowerCase();
+  return passThrough(raw) ?? (name ? hashed(name) : { ok: false, reason: "is empty" });
+}
+
+export function hashZipCode(raw: string): Hashed {
+  const zip = raw.replace(/[\s-]/g, "").toLowerCase();
+  return passThrough(raw) ?? (zip ? hashed(zip) : { ok: false, reason: "is empty" });
+}

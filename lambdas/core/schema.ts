@@ -1,0 +1,121 @@
+import { z } from "zod";
+
+// The event a caller posts: TikTok's v1.3 event shape, identifiers in plain text or already SHA-256
+// hashed. Objects are strict so a misspelt field is an error that names it, not data silently dropped.
+// Every string has a maximum length so that nothing is truncated without anyone noticing.
+
+/** A TikTok pixel code as Events Manager shows it. */
+export const PIXEL_CODE = /^[A-Za-z0-9]{10,32}$/;
+
+export const LIMITS = {
+  eventsPerRequest: 1000,
+  eventName: 100,
+  eventId: 128,
+  identifier: 256,
+  identifiersPerKey: 10,
+  url: 2048,
+  userAgent: 1024,
+  text: 1024,
+  contents: 1000,
+} as const;
+
+const text = (max: number = LIMITS.text) => z.string().max(max);
+const oneOrMany = (max: number) =>
+  z.union([text(max), z.array(text(max)).min(1).max(LIMITS.identifiersPerKey)], {
+    error: `expected a string or an array of 1 to ${LIMITS.identifiersPerKey} strings`,
+  });
+const stringOrNumber = (max: number) =>
+  z.union([text(max).min(1), z.number().finite()], { error: "expected a non-empty string or a number" });
+
+export const UserSchema = z.strictObject({
+  email: oneOrMany(LIMITS.identifier).optional(),
+  phone: oneOrMany(LIMITS.identifier).optional(),
+  external_id: stringOrNumber(LIMITS.identifier).optional(),
+  first_name: text(LIMITS.identifier).optional(),
+  last_name: text(LIMITS.identifier).optional(),
+  zip_code: text(64).optional(),
+  city: text(LIMITS.identifier).optional(),
+  state: text(LIMITS.identifier).optional(),
+  country: text(64).optional(),
+  ttclid: text(LIMITS.text).optional(),
+  ttp: text(LIMITS.identifier).optional(),
+  ip: text(64).optional(),
+  user_agent: text(LIMITS.userAgent).optional(),
+  locale: text(35).optional(),
+});
+
+export const PageSchema = z.strictObject({
+  url: text(LIMITS.url).optional(),
+  referrer: text(LIMITS.url).optional(),
+});
+
+const nonNegative = z.number().finite().nonnegative();
+
+export const ContentSchema = z.strictObject({
+  content_id: stringOrNumber(LIMITS.identifier),
+  content_name: text().optional(),
+  content_category: text().optional(),
+  brand: text().optional(),
+  price: nonNegative.optional(),
+  quantity: z.number().int().nonnegative().optional(),
+});
+
+export const PropertiesSchema = z.strictObject({
+  contents: z.array(ContentSchema).max(LIMITS.contents).optional(),
+  content_ids: z.array(stringOrNumber(LIMITS.identifier)).max(LIMITS.contents).optional(),
+  content_type: z.enum(["product", "product_group"]).optional(),
+  currency: text(3).optional(),
+  value: z.number().finite().optional(),
+  num_items: z.number().int().nonnegative().optional(),
+  order_id: text(LIMITS.identifier).optional(),
+  shop_id: text(LIMITS.identifier).optional(),
+  query: text().optional(),
+  search_string: text().optional(),
+  description: text().optional(),
+  predicted_ltv: z.number().finite().optional(),
+});
+
+export const EventSchema = z.strictObject({
+  event: text(LIMITS.eventName).min(1),
+  event_id: text(LIMITS.eventId).min(1).optional(),
+  event_time: z
+    .union([z.number(), text(64)], { error: "expected UNIX seconds, UNIX milliseconds or an ISO-8601 string" })
+    .optional(),
+  user: UserSchema.optional(),
+  page: PageSchema.optional(),
+  properties: PropertiesSchema.optional(),
+  limited_data_use: z.boolean().optional(),
+  pixel_code: z
+    .string()
+    .regex(PIXEL_CODE, "expected a TikTok pixel code (10 to 32 letters and digits)")
+    .optional(),
+});
+
+export type IncomingEvent = z.infer<typeof EventSchema>;
+export type IncomingUser = z.infer<typeof UserSchema>;
+export type IncomingProperties = z.infer<typeof PropertiesSchema>;
+
+/** What TikTok receives as one element of `data[]`; identifiers already hashed. */
+export interface TikTokEvent {
+  event: string;
+  event_time: number;
+  event_id: string;
+  user?: Record<string, string | string[]>;
+  page?: { url?: string; referrer?: string };
+  properties?: Record<string, unknown>;
+  limited_data_use?: boolean;
+}
+
+/** One SQS message: one event plus where it goes. Carries no raw identifier. */
+export interface QueuedEvent {
+  pixel_code: string;
+  test_event_code?: string;
+  event: TikTokEvent;
+}
+
+/** A problem with one event, as a caller sees it in a 400 or a warning. */
+export interface EventIssue {
+  index: number;
+  path: string;
+  message: string;
+}

@@ -1,0 +1,140 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import type { IngestConfig } from "../core/config";
+import type { Log } from "../core/log";
+import { prepareEvent } from "../core/prepare";
+import { LIMITS, PIXEL_CODE, type EventIssue, type QueuedEvent } from "../core/schema";
+import { bearerToken, isValidKey } from "./auth";
+import type { EventQueue, QueueEntry } from "./event-queue";
+import { entryBytes, SQS_BATCH_BYTES } from "./sqs-event-queue";
+
+// API Gateway request → validated, hashed events → one queue message each. All or nothing: if any event is
+// invalid, none is enqueued and the caller learns every problem at once.
+
+export interface IngestDeps {
+  config: IngestConfig;
+  /** The valid bearer keys (cached by the caller's implementation). */
+  apiKeys: () => Promise<string[]>;
+  queue: EventQueue;
+  log: Log;
+  now?: () => number;
+}
+
+type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+const ENVELOPE_KEYS = new Set(["data", "pixel_code", "test_event_code"]);
+
+export function createIngestHandler(deps: IngestDeps): Handler {
+  const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
+  return async (request) => {
+    const result = await ingest(request);
+    deps.log.info("ingest", { status: result.statusCode, ...result.logFields });
+    return { statusCode: result.statusCode, headers: { "Content-Type": "application/json" }, body: JSON.stringify(result.body) };
+  };
+
+  async function ingest(request: APIGatewayProxyEvent): Promise<Reply> {
+    let keys: string[];
+    try {
+      keys = await deps.apiKeys();
+    } catch (error) {
+      deps.log.error("cannot read the ingest API keys", { reason: error instanceof Error ? error.message : String(error) });
+      return reply(503, { error: "the relay cannot read its API keys right now; retry later" });
+    }
+    if (!isValidKey(bearerToken(request.headers), keys)) {
+      return reply(401, { error: "missing or invalid API key: send the header 'Authorization: Bearer <key>'" });
+    }
+
+    const raw = request.body ?? "";
+    const bytes = request.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8");
+    if (bytes.length > deps.config.maxBodyBytes) {
+      return reply(413, { error: `body is ${bytes.length} bytes; the limit is ${deps.config.maxBodyBytes}: post fewer events per request` });
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    } catch (error) {
+      const why = error instanceof SyntaxError ? error.message : "not UTF-8";
+      return reply(400, { error: `body is not valid JSON (${why}): send one event object, or {"data": [events]}` });
+    }
+    const envelope = readEnvelope(body);
+    if ("error" in envelope) return reply(envelope.status, { error: envelope.error });
+
+    const nowSeconds = now();
+    const issues: EventIssue[] = [];
+    const warnings: EventIssue[] = [];
+    const queued: QueuedEvent[] = [];
+    envelope.events.forEach((input, index) => {
+      const prepared = prepareEvent(input, index, { ...deps.config, nowSeconds });
+      if (!prepared.ok) return void issues.push(...prepared.issues);
+      warnings.push(...prepared.warnings);
+      const pixel = prepared.pixelCode ?? envelope.pixelCode ?? deps.config.pixelCode;
+      if (!pixel) {
+        return void issues.push({ index, path: "pixel_code", message: "no pixel: set TIKTOK_PIXEL_CODE on the relay, or send pixel_code" });
+      }
+      const testCode = envelope.testEventCode ?? deps.config.testEventCode;
+      queued.push(testCode ? { pixel_code: pixel, test_event_code: testCode, event: prepared.event } : { pixel_code: pixel, event: prepared.event });
+    });
+    if (issues.length > 0) {
+      const invalid = new Set(issues.map((issue) => issue.index)).size;
+      return reply(
+        400,
+        { error: `${invalid} of ${envelope.events.length} events are invalid; nothing was accepted. Fix them and post again.`, issues },
+        { rejected: invalid, events: envelope.events.length },
+      );
+    }
+
+    const entries: QueueEntry[] = queued.map((item) => ({ id: item.event.event_id, body: JSON.stringify(item), eventName: item.event.event }));
+    const oversized = entries.findIndex((entry) => entryBytes(entry) > SQS_BATCH_BYTES);
+    if (oversized >= 0) {
+      return reply(413, { error: `event ${oversized} is larger than a queue message may be (${SQS_BATCH_BYTES} bytes): send fewer contents` });
+    }
+    const eventIds = entries.map((entry) => entry.id);
+    const { failedIds } = await deps.queue.send(entries);
+    if (failedIds.length > 0) {
+      const failed = new Set(failedIds);
+      deps.log.error("queue refused events", { failed: failedIds.length, events: entries.length });
+      return reply(
+        503,
+        {
+          error: "some events could not be queued; post the not_enqueued ones again (re-sending an event_id is safe: TikTok deduplicates it)",
+          enqueued: eventIds.filter((id) => !failed.has(id)),
+          not_enqueued: eventIds.filter((id) => failed.has(id)),
+        },
+        { accepted: entries.length - failed.size, failed: failed.size },
+      );
+    }
+    return reply(202, { accepted: entries.length, event_ids: eventIds, warnings }, { accepted: entries.length, warnings: warnings.length });
+  }
+}
+
+interface Reply {
+  statusCode: number;
+  body: unknown;
+  logFields?: Record<string, unknown>;
+}
+
+const reply = (statusCode: number, body: unknown, logFields?: Record<string, unknown>): Reply => ({ statusCode, body, logFields });
+
+type Envelope =
+  | { events: unknown[]; pixelCode?: string; testEventCode?: string }
+  | { status: number; error: string };
+
+function readEnvelope(body: unknown): Envelope {
+  if (Array.isArray(body)) return { status: 400, error: 'a bare array is not accepted: wrap the events as {"data": [...]}' };
+  if (typeof body !== "object" || body === null) return { status: 400, error: 'expected one event object, or {"data": [events]}' };
+  const record = body as Record<string, unknown>;
+  if (!("data" in record)) return { events: [body] };
+  const unknown = Object.keys(record).filter((key) => !ENVELOPE_KEYS.has(key));
+  if (unknown.length > 0) return { status: 400, error: `unknown top-level field(s) ${unknown.join(", ")}: a batch has data, and optionally pixel_code and test_event_code` };
+  const { data, pixel_code: pixelCode, test_event_code: testEventCode } = record;
+  if (!Array.isArray(data) || data.length === 0) return { status: 400, error: "data must be a non-empty array of events" };
+  if (data.length > LIMITS.eventsPerRequest) {
+    return { status: 413, error: `${data.length} events in one request; the limit is ${LIMITS.eventsPerRequest}: split the batch` };
+  }
+  if (pixelCode !== undefined && (typeof pixelCode !== "string" || !PIXEL_CODE.test(pixelCode))) {
+    return { status: 400, error: "pixel_code must be a TikTok pixel code (10 to 32 letters and digits)" };
+  }
+  if (testEventCode !== undefined && (typeof testEventCode !== "string" || testEventCode.length === 0 || testEventCode.length > 64)) {
+    return { status: 400, error: "test_event_code must be a string of 1 to 64 characters (from TikTok Events Manager → Test events)" };
+  }
+  return { events: data, pixelCode: pixelCode as string | undefined, testEventCode: testEventCode as string | undefined };
+}

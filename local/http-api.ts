@@ -1,0 +1,82 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+
+// Plays API Gateway's REST proxy integration on loopback: each request becomes the event the ingest
+// Lambda receives in AWS, and the handler's result becomes the response.
+
+export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+/** API Gateway refuses payloads over 10 MB before the function runs; so does this server. */
+const API_GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
+
+export interface LocalApi {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startLocalApi(port: number, routes: Record<string, ProxyHandler>): Promise<LocalApi> {
+  const server: Server = createServer((request, response) => {
+    handle(request, response, routes).catch((error: unknown) => {
+      send(response, 500, { error: `local API failed: ${error instanceof Error ? error.message : String(error)}` });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${bound}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function handle(request: IncomingMessage, response: ServerResponse, routes: Record<string, ProxyHandler>) {
+  const path = new URL(request.url ?? "/", "http://localhost").pathname;
+  const route = routes[`${request.method} ${path}`];
+  if (!route) {
+    const allowed = Object.keys(routes).filter((key) => key.endsWith(` ${path}`));
+    return allowed.length > 0
+      ? send(response, 405, { error: `use ${allowed.map((key) => key.split(" ")[0]).join(", ")} on ${path}` })
+      : send(response, 404, { error: `no route ${request.method} ${path}; routes: ${Object.keys(routes).join(", ")}` });
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > API_GATEWAY_MAX_BYTES) return send(response, 413, { message: "Request Too Long" }, true);
+    chunks.push(chunk as Buffer);
+  }
+  const body = Buffer.concat(chunks);
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(",") : value]),
+  );
+  const result = await route({
+    httpMethod: request.method ?? "GET",
+    path,
+    resource: path,
+    headers,
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    // Raw bytes travel base64-encoded, as API Gateway does for binary payloads, so that a body that is
+    // not UTF-8 reaches the handler exactly as sent.
+    body: body.toString("base64"),
+    isBase64Encoded: true,
+    requestContext: {} as APIGatewayProxyEvent["requestContext"],
+  });
+  response.writeHead(result.statusCode, { "Content-Type": "application/json", ...(result.headers as Record<string, string>) });
+  response.end(result.body);
+}
+
+function send(response: ServerResponse, status: number, body: unknown, close = false) {
+  response.writeHead(status, { "Content-Type": "application/json", ...(close ? { Connection: "close" } : {}) });
+  response.end(JSON.stringify(body));
+}

@@ -1,0 +1,108 @@
+import { readIngestConfig, readSenderConfig, integer, optional } from "../lambdas/core/config";
+import type { Log } from "../lambdas/core/log";
+import type { TikTokTransport } from "../lambdas/core/tiktok-transport";
+import { httpTransport } from "../lambdas/core/tiktok-transport";
+import { parseKeys } from "../lambdas/ingest/auth";
+import { createIngestHandler } from "../lambdas/ingest/ingest";
+import { sqsEventQueue } from "../lambdas/ingest/sqs-event-queue";
+import { createSenderHandler } from "../lambdas/sender/sender";
+import { startEventSource } from "./event-source";
+import { startLocalApi } from "./http-api";
+import { startLocalQueues } from "./sqs-server";
+
+// `npm start`: the stack's data path on one machine, with the same handlers the Lambdas run.
+// Settings come from the environment, with the stack's defaults.
+
+export type Env = Record<string, string | undefined>;
+
+export interface LocalPipeline {
+  apiUrl: string;
+  eventsUrl: string;
+  sqsEndpoint: string;
+  eventsQueueUrl: string;
+  deadLetterQueueUrl: string;
+  /** True when no TIKTOK_ACCESS_TOKEN is set: request bodies are printed instead of sent. */
+  dryRun: boolean;
+  stop(): Promise<void>;
+}
+
+export interface LocalPipelineOptions {
+  env: Env;
+  log: Log;
+  /** Where dry-run request bodies go (stdout for `npm start`). */
+  print?: (line: string) => void;
+}
+
+/** Used when no INGEST_API_KEY is set: the server listens on loopback only. */
+export const LOCAL_DEFAULT_API_KEY = "local-dev-key";
+/** Used in dry runs without a pixel, so a first try needs no TikTok account. */
+export const DRY_RUN_PIXEL = "DRYRUNPIXEL0000";
+
+export async function startLocalPipeline({ env, log, print = console.log }: LocalPipelineOptions): Promise<LocalPipeline> {
+  const accessToken = optional(env, "TIKTOK_ACCESS_TOKEN");
+  const dryRun = accessToken === undefined;
+  const ingestConfig = readIngestConfig(env);
+  if (dryRun) ingestConfig.pixelCode ??= DRY_RUN_PIXEL;
+  const senderConfig = readSenderConfig(env);
+  const visibilityTimeoutSeconds = integer(env, "VISIBILITY_TIMEOUT_SECONDS", 30, 2, 43_200);
+
+  const queues = await startLocalQueues({
+    port: integer(env, "SQS_PORT", 9324, 0, 65_535),
+    maxReceiveCount: integer(env, "MAX_RECEIVE_COUNT", 5, 1, 1000),
+    visibilityTimeoutSeconds,
+  });
+  const apiKeys = parseKeys(optional(env, "INGEST_API_KEY") ?? LOCAL_DEFAULT_API_KEY);
+  const ingest = createIngestHandler({
+    config: ingestConfig,
+    apiKeys: async () => apiKeys,
+    queue: sqsEventQueue(queues.client, queues.eventsQueueUrl),
+    log,
+  });
+  const transport = dryRun ? printingTransport(print) : httpTransport(senderConfig.apiUrl, senderConfig.requestTimeoutMs);
+  const sender = createSenderHandler({
+    transport,
+    token: { get: async () => accessToken ?? "dry-run", refresh: async () => accessToken ?? "dry-run" },
+    log,
+  });
+  const eventSource = startEventSource({
+    client: queues.client,
+    queueUrl: queues.eventsQueueUrl,
+    queueArn: queues.eventsQueueArn,
+    batchSize: integer(env, "SENDER_BATCH_SIZE", 1000, 1, 10_000),
+    batchingWindowMs: integer(env, "SENDER_BATCHING_WINDOW_MS", 5000, 0, 300_000),
+    maxConcurrency: integer(env, "SENDER_MAX_CONCURRENCY", 2, 1, 100),
+    handler: (event) => sender(event),
+    log,
+  });
+  let api;
+  try {
+    api = await startLocalApi(integer(env, "PORT", 3000, 0, 65_535), { "POST /events": ingest });
+  } catch (error) {
+    await eventSource.stop();
+    await queues.close();
+    throw error;
+  }
+  return {
+    apiUrl: api.url,
+    eventsUrl: `${api.url}/events`,
+    sqsEndpoint: queues.endpoint,
+    eventsQueueUrl: queues.eventsQueueUrl,
+    deadLetterQueueUrl: queues.deadLetterQueueUrl,
+    dryRun,
+    async stop() {
+      await api.close();
+      await eventSource.stop();
+      await queues.close();
+    },
+  };
+}
+
+/** Dry run: shows exactly the body TikTok would receive, and treats it as delivered. */
+function printingTransport(print: (line: string) => void): TikTokTransport {
+  return {
+    async send(body) {
+      print(`[dry run] POST ${body.data.length} event(s) to TikTok (no TIKTOK_ACCESS_TOKEN set); body:\n${JSON.stringify(body, null, 2)}`);
+      return { httpStatus: 200, code: 0, message: "OK (dry run)" };
+    },
+  };
+}
