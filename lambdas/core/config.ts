@@ -1,3 +1,4 @@
+import { isSupportedCountry } from "libphonenumber-js";
 import { PIXEL_CODE } from "./schema";
 
 // Runtime settings, read from the environment: in AWS the stack sets them, locally `npm start` does.
@@ -27,7 +28,7 @@ export function readIngestConfig(env: Env): IngestConfig {
     throw new ConfigError("TIKTOK_PIXEL_CODE", pixelCode, "a TikTok pixel code (10 to 32 letters and digits, from Events Manager)");
   }
   const country = (optional(env, "DEFAULT_PHONE_COUNTRY") ?? "US").toUpperCase();
-  if (!/^[A-Z]{2}$/.test(country)) {
+  if (!/^[A-Z]{2}$/.test(country) || !isSupportedCountry(country)) {
     throw new ConfigError("DEFAULT_PHONE_COUNTRY", country, "an ISO 3166 two-letter country code, e.g. US, GB, DE");
   }
   return {

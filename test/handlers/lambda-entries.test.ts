@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { mockClient } from "aws-sdk-client-mock";
+import { startLocalQueues, type LocalQueues } from "../../local/sqs-server";
+import { apiEvent } from "../support/api-event";
+import { ok, startFakeTikTok, type FakeTikTok } from "../support/fake-tiktok";
+import { takeAll } from "../support/queues";
+
+// The Lambda entry files as AWS runs them, configured only by the environment the stack sets.
+// Secrets Manager has no local server, so it alone is mocked; SQS and TikTok are real protocol peers.
+
+const secrets = mockClient(SecretsManagerClient);
+const KEY_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:ingest-key-AbCdEf";
+const TOKEN_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:tiktok-token-AbCdEf";
+const context = { functionName: "test", awsRequestId: "req-1" } as Context;
+const saved = { ...process.env };
+
+let queues: LocalQueues;
+let tiktok: FakeTikTok;
+beforeAll(async () => {
+  queues = await startLocalQueues({ port: 0, maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
+  tiktok = await startFakeTikTok();
+});
+afterAll(async () => {
+  process.env = saved;
+  await queues.close();
+  await tiktok.close();
+});
+beforeEach(() => {
+  secrets.reset();
+  vi.resetModules(); // each test loads the entry fresh: new secret cache, new clients
+  tiktok.requests.length = 0;
+  tiktok.respond = ok;
+  process.env = {
+    ...saved,
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "test",
+    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_ENDPOINT_URL_SQS: queues.endpoint,
+    POWERTOOLS_LOG_LEVEL: "SILENT",
+    EVENTS_QUEUE_URL: queues.eventsQueueUrl,
+    INGEST_API_KEY_SECRET_ARN: KEY_ARN,
+    TIKTOK_PIXEL_CODE: "C4PIXEL0000000000001",
+    TIKTOK_ACCESS_TOKEN_SECRET_ARN: TOKEN_ARN,
+    TIKTOK_API_URL: tiktok.url,
+  };
+});
+
+describe("ingest Lambda entry", () => {
+  it("authenticates with any key from the secret and enqueues to EVENTS_QUEUE_URL", async () => {
+    secrets.on(GetSecretValueCommand, { SecretId: KEY_ARN }).resolves({ SecretString: "old-key, new-key\n" });
+    const { handler } = (await import("../../lambdas/ingest/index")) as {
+      handler: (event: unknown, context: Context) => Promise<APIGatewayProxyResult>;
+    };
+    const event = { event: "Lead", event_id: "lead-7", user: { email: "x@y.zz" } };
+    const accepted = await handler(apiEvent(event, { Authorization: "Bearer new-key" }), context);
+    expect(accepted.statusCode).toBe(202);
+    const refused = await handler(apiEvent(event, { Authorization: "Bearer other" }), context);
+    expect(refused.statusCode).toBe(401);
+    // the secret is read once and cached across invocations
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    const queued = await takeAll(queues.client, queues.eventsQueueUrl);
+    expect(queued.map((message) => JSON.parse(message.Body!).event.event_id)).toEqual(["lead-7"]);
+  });
+});
+
+describe("sender Lambda entry", () => {
+  const batch: SQSEvent = {
+    Records: [
+      {
+        messageId: "m1",
+        receiptHandle: "r1",
+        body: JSON.stringify({ pixel_code: "C4PIXEL0000000000001", event: { event: "Lead", event_time: 1_767_225_600, event_id: "lead-7" } }),
+        attributes: { ApproximateReceiveCount: "1", SentTimestamp: "0", SenderId: "x", ApproximateFirstReceiveTimestamp: "0" },
+        messageAttributes: {},
+        md5OfBody: "",
+        eventSource: "aws:sqs",
+        eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:events",
+        awsRegion: "us-east-1",
+      },
+    ],
+  };
+
+  it("re-reads a rotated token from Secrets Manager, past its cache, after TikTok refuses the old one", async () => {
+    secrets
+      .on(GetSecretValueCommand, { SecretId: TOKEN_ARN })
+      .resolvesOnce({ SecretString: "old-token" })
+      .resolves({ SecretString: "new-token" });
+    tiktok.respond = (request) =>
+      request.headers["access-token"] === "new-token" ? ok() : { status: 200, body: { code: 40105, message: "invalid token" } };
+    const { handler } = (await import("../../lambdas/sender/index")) as {
+      handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+    };
+    const response = await handler(batch, context);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(tiktok.requests.map((request) => request.headers["access-token"])).toEqual(["old-token", "new-token"]);
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  });
+
+  it("fails the batch, without calling TikTok, when the token secret is empty", async () => {
+    // Powertools caches secrets per ARN for the life of the process (node_modules are not reloaded).
+    const emptyArn = `${TOKEN_ARN}-empty`;
+    process.env.TIKTOK_ACCESS_TOKEN_SECRET_ARN = emptyArn;
+    secrets.on(GetSecretValueCommand, { SecretId: emptyArn }).resolves({ SecretString: "  " });
+    const { handler } = (await import("../../lambdas/sender/index")) as {
+      handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+    };
+    const response = await handler(batch, context);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: "m1" }]);
+    expect(tiktok.requests).toHaveLength(0);
+  });
+});
