@@ -148,7 +148,7 @@ describe("ingest handler: refused requests enqueue nothing", () => {
   });
 
   it("401 without a key, with a wrong key, or with a non-bearer scheme", async () => {
-    for (const headers of [{}, { Authorization: "Bearer nope" }, { Authorization: `Basic ${KEY}` }]) {
+    for (const headers of [{}, { Authorization: "Bearer nope" }, { Authorization: `Basic ${KEY}` }] as Record<string, string>[]) {
       const response = await handler()(apiEvent(purchase("x"), headers));
       expect(response.statusCode).toBe(401);
       expect(JSON.parse(response.body).error).toContain("Authorization: Bearer <key>");
