@@ -135,7 +135,7 @@ function prepareProperties(properties: IncomingProperties, fail: Report): Record
     const currency = properties.currency.trim().toUpperCase();
     if (!CURRENCIES.has(currency)) fail("properties.currency", `"${properties.currency}" is not an ISO-4217 currency code (e.g. USD, EUR)`);
     out.currency = currency;
-  } else if (properties.value) {
+  } else if (properties.value !== undefined) {
     fail("properties.currency", "is required when value is set (an ISO-4217 code, e.g. USD)");
   }
   return out;
