@@ -27,9 +27,10 @@ export function readIngestConfig(env: Env): IngestConfig {
   if (pixelCode !== undefined && !PIXEL_CODE.test(pixelCode)) {
     throw new ConfigError("TIKTOK_PIXEL_CODE", pixelCode, "a TikTok pixel code (10 to 32 letters and digits, from Events Manager)");
   }
-  const country = (optional(env, "DEFAULT_PHONE_COUNTRY") ?? "US").toUpperCase();
+  const countryRaw = optional(env, "DEFAULT_PHONE_COUNTRY") ?? "US";
+  const country = countryRaw.toUpperCase();
   if (!/^[A-Z]{2}$/.test(country) || !isSupportedCountry(country)) {
-    throw new ConfigError("DEFAULT_PHONE_COUNTRY", country, "an ISO 3166 two-letter country code, e.g. US, GB, DE");
+    throw new ConfigError("DEFAULT_PHONE_COUNTRY", countryRaw, "an ISO 3166 two-letter country code, e.g. US, GB, DE");
   }
   return {
     pixelCode,
@@ -62,7 +63,7 @@ export function optional(env: Env, name: string): string | undefined {
 export function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = optional(env, name);
   if (raw === undefined) return fallback;
-  const value = Number(raw);
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(name, raw, `a whole number from ${min} to ${max}`);
   }
@@ -70,9 +71,9 @@ export function integer(env: Env, name: string, fallback: number, min: number, m
 }
 
 export function boolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = optional(env, name)?.toLowerCase();
+  const raw = optional(env, name);
   if (raw === undefined) return fallback;
-  if (raw === "true" || raw === "1") return true;
-  if (raw === "false" || raw === "0") return false;
+  if (/^(true|1)$/i.test(raw)) return true;
+  if (/^(false|0)$/i.test(raw)) return false;
   throw new ConfigError(name, raw, "true or false");
 }

@@ -6,7 +6,7 @@ const MILLISECONDS_FROM = 100_000_000_000;
 /** Clocks disagree; a shop's server a few minutes ahead is not an error. */
 export const FUTURE_SKEW_SECONDS = 300;
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
 
 export type EventTime = { ok: true; seconds: number } | { ok: false; message: string };
 
@@ -39,12 +39,23 @@ export function parseEventTime(
   return { ok: true, seconds };
 }
 
+/** Date.parse rolls 2026-02-30 over to March; a calendar that does not exist is an error instead. */
+function isRealDate(match: RegExpExecArray): boolean {
+  const [year, month, day, hour, minute] = match.slice(1, 6).map(Number) as [number, number, number, number, number];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59;
+}
+
 function toSeconds(input: number | string): number | undefined {
   if (typeof input === "string") {
     const value = input.trim();
     if (/^\d+(\.\d+)?$/.test(value)) return toSeconds(Number(value));
-    if (!ISO_8601.test(value)) return undefined;
-    const ms = Date.parse(value.replace(" ", "T"));
+    const match = ISO_8601.exec(value);
+    if (!match || !isRealDate(match)) return undefined;
+    // Date.parse wants "+02:00"; "+02" and "+0200" are ISO-8601 too.
+    const zone = match[8]!.toUpperCase();
+    const normalisedZone = zone === "Z" ? "Z" : `${zone.slice(0, 3)}:${zone.slice(3).replace(":", "") || "00"}`;
+    const ms = Date.parse(value.slice(0, value.length - zone.length).replace(" ", "T") + normalisedZone);
     return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
   }
   if (!Number.isFinite(input) || input <= 0) return undefined;

@@ -30,7 +30,7 @@ const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 
 export function prepareEvent(input: unknown, index: number, options: PrepareOptions): PrepareResult {
   const parsed = EventSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, issues: parsed.error.issues.map((issue) => fromZodIssue(issue, index)) };
+  if (!parsed.success) return { ok: false, issues: fromZodIssues(parsed.error.issues, index) };
   const incoming = parsed.data;
   const issues: EventIssue[] = [];
   const warnings: EventIssue[] = [];
@@ -97,7 +97,7 @@ function prepareUser(user: IncomingUser, defaultCountry: string, warn: Report): 
       if (result.ok) hashes.push(result.hash);
       else warn(path, `dropped: ${result.reason}`);
     });
-    if (hashes.length > 0) out[key] = Array.isArray(value) ? hashes : hashes[0]!;
+    if (hashes.length > 0) out[key] = Array.isArray(value) ? [...new Set(hashes)] : hashes[0]!;
   };
   const copy = (key: keyof IncomingUser, transform: (value: string) => string = (v) => v) => {
     const value = user[key];
@@ -141,15 +141,14 @@ function prepareProperties(properties: IncomingProperties, fail: Report): Record
   return out;
 }
 
-function fromZodIssue(issue: z.core.$ZodIssue, index: number): EventIssue {
-  const path = issue.path.map(String).join(".");
-  if (issue.code === "unrecognized_keys") {
-    const where = path ? `${path}.` : "";
-    return {
+function fromZodIssues(issues: z.core.$ZodIssue[], index: number): EventIssue[] {
+  return issues.flatMap((issue) => {
+    const path = issue.path.map(String).join(".");
+    if (issue.code !== "unrecognized_keys") return [{ index, path: path || "(event)", message: issue.message }];
+    return issue.keys.map((key) => ({
       index,
-      path: issue.keys.map((key) => where + key).join(", "),
-      message: `unknown field${issue.keys.length > 1 ? "s" : ""}: not part of the TikTok event format (check the spelling; see the README)`,
-    };
-  }
-  return { index, path: path || "(event)", message: issue.message };
+      path: path ? `${path}.${key}` : key,
+      message: "unknown field: not part of the TikTok event format (check the spelling; see the README)",
+    }));
+  });
 }

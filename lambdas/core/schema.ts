@@ -24,8 +24,11 @@ const oneOrMany = (max: number) =>
   z.union([text(max), z.array(text(max)).min(1).max(LIMITS.identifiersPerKey)], {
     error: `expected a string or an array of 1 to ${LIMITS.identifiersPerKey} strings`,
   });
+// Numeric ids must survive String() unchanged (1e21 would become "1e+21"): larger ones go as strings.
 const stringOrNumber = (max: number) =>
-  z.union([text(max).min(1), z.number().finite()], { error: "expected a non-empty string or a number" });
+  z.union([text(max).min(1), z.number().max(Number.MAX_SAFE_INTEGER, "is a number too large to keep its digits: send it as a string").int().min(0)], {
+    error: "expected a non-empty string, or a whole number up to 2^53 (send larger ids as strings)",
+  });
 
 export const UserSchema = z.strictObject({
   email: oneOrMany(LIMITS.identifier).optional(),
@@ -64,7 +67,7 @@ export const PropertiesSchema = z.strictObject({
   contents: z.array(ContentSchema).max(LIMITS.contents).optional(),
   content_ids: z.array(stringOrNumber(LIMITS.identifier)).max(LIMITS.contents).optional(),
   content_type: z.enum(["product", "product_group"]).optional(),
-  currency: text(3).optional(),
+  currency: z.string().trim().max(3).optional(),
   value: z.number().finite().optional(),
   num_items: z.number().int().nonnegative().optional(),
   order_id: text(LIMITS.identifier).optional(),

@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, readIngestConfig, readSenderConfig, TIKTOK_EVENTS_URL } from "../../lambdas/core/config";
+
+function configError(read: () => unknown): ConfigError {
+  try {
+    read();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("readIngestConfig", () => {
+  it("defaults", () => {
+    expect(readIngestConfig({})).toEqual({
+      pixelCode: undefined,
+      testEventCode: undefined,
+      defaultPhoneCountry: "US",
+      maxEventAgeDays: 7,
+      allowCustomEvents: false,
+      maxBodyBytes: 5 * 1024 * 1024,
+    });
+  });
+
+  it("blank values count as unset", () => {
+    const config = readIngestConfig({ TIKTOK_PIXEL_CODE: "  ", MAX_EVENT_AGE_DAYS: "", ALLOW_CUSTOM_EVENTS: " ", DEFAULT_PHONE_COUNTRY: "" });
+    expect(config.pixelCode).toBeUndefined();
+    expect(config.maxEventAgeDays).toBe(7);
+    expect(config.allowCustomEvents).toBe(false);
+    expect(config.defaultPhoneCountry).toBe("US");
+  });
+
+  it("reads valid values, trimmed", () => {
+    expect(
+      readIngestConfig({
+        TIKTOK_PIXEL_CODE: " C4ABCDEFGHIJ12345678 ",
+        TIKTOK_TEST_EVENT_CODE: "TEST123",
+        DEFAULT_PHONE_COUNTRY: " gb ",
+        MAX_EVENT_AGE_DAYS: "30",
+        ALLOW_CUSTOM_EVENTS: "TRUE",
+        MAX_BODY_BYTES: "1024",
+      }),
+    ).toEqual({
+      pixelCode: "C4ABCDEFGHIJ12345678",
+      testEventCode: "TEST123",
+      defaultPhoneCountry: "GB",
+      maxEventAgeDays: 30,
+      allowCustomEvents: true,
+      maxBodyBytes: 1024,
+    });
+  });
+
+  it.each([
+    ["true", true],
+    ["1", true],
+    ["false", false],
+    ["0", false],
+    ["False", false],
+  ])("ALLOW_CUSTOM_EVENTS=%s → %s", (raw, expected) => {
+    expect(readIngestConfig({ ALLOW_CUSTOM_EVENTS: raw }).allowCustomEvents).toBe(expected);
+  });
+
+  it("MAX_EVENT_AGE_DAYS accepts 1 and 90", () => {
+    expect(readIngestConfig({ MAX_EVENT_AGE_DAYS: "1" }).maxEventAgeDays).toBe(1);
+    expect(readIngestConfig({ MAX_EVENT_AGE_DAYS: "90" }).maxEventAgeDays).toBe(90);
+  });
+
+  it.each([
+    ["TIKTOK_PIXEL_CODE", "bad!"],
+    ["TIKTOK_PIXEL_CODE", "C4SHORT"],
+    ["MAX_EVENT_AGE_DAYS", "abc"],
+    ["MAX_EVENT_AGE_DAYS", "0"],
+    ["MAX_EVENT_AGE_DAYS", "91"],
+    ["MAX_EVENT_AGE_DAYS", "7.5"],
+    ["ALLOW_CUSTOM_EVENTS", "maybe"],
+    ["ALLOW_CUSTOM_EVENTS", "yes"],
+    ["DEFAULT_PHONE_COUNTRY", "USA"],
+    ["DEFAULT_PHONE_COUNTRY", "1"],
+    // Passes a two-letter check but is not a country: every national-format phone would be dropped.
+    ["DEFAULT_PHONE_COUNTRY", "UK"],
+    ["DEFAULT_PHONE_COUNTRY", "ZZ"],
+    ["MAX_BODY_BYTES", "100"],
+  ])("%s=%j stops with a message naming the variable and the value", (name, value) => {
+    const error = configError(() => readIngestConfig({ [name]: value }));
+    expect(error.name).toBe("ConfigError");
+    expect(error.message.startsWith(`${name} is "`)).toBe(true);
+    expect(error.message.toLowerCase()).toContain(value.toLowerCase());
+    expect(error.message).toContain("expected");
+  });
+});
+
+describe("readSenderConfig", () => {
+  it("defaults to TikTok's v1.3 track endpoint and a 10 s timeout", () => {
+    expect(TIKTOK_EVENTS_URL).toBe("https://business-api.tiktok.com/open_api/v1.3/event/track/");
+    expect(readSenderConfig({})).toEqual({ apiUrl: TIKTOK_EVENTS_URL, requestTimeoutMs: 10_000 });
+  });
+
+  it("accepts an http(s) URL (e.g. a local mock) and a timeout", () => {
+    expect(readSenderConfig({ TIKTOK_API_URL: "http://localhost:4010/track", TIKTOK_REQUEST_TIMEOUT_MS: "2500" })).toEqual({
+      apiUrl: "http://localhost:4010/track",
+      requestTimeoutMs: 2500,
+    });
+  });
+
+  it.each([
+    ["TIKTOK_API_URL", "ftp://x"],
+    ["TIKTOK_API_URL", "business-api.tiktok.com/open_api/v1.3/event/track/"],
+    ["TIKTOK_REQUEST_TIMEOUT_MS", "50"],
+    ["TIKTOK_REQUEST_TIMEOUT_MS", "ten"],
+  ])("%s=%j stops with a message naming the variable", (name, value) => {
+    const error = configError(() => readSenderConfig({ [name]: value }));
+    expect(error.message.startsWith(`${name} is "${value}": expected`)).toBe(true);
+  });
+});
