@@ -98,11 +98,14 @@ describe("sender Lambda entry", () => {
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
   });
 
-  it("fails the batch, without calling TikTok, when the token secret is empty", async () => {
+  it.each([
+    ["empty", "  "],
+    ["still the stack's placeholder", "REPLACE_ME: put the TikTok Events API access token here"],
+  ])("fails the batch, without calling TikTok, when the token secret is %s", async (name, value) => {
     // Powertools caches secrets per ARN for the life of the process (node_modules are not reloaded).
-    const emptyArn = `${TOKEN_ARN}-empty`;
-    process.env.TIKTOK_ACCESS_TOKEN_SECRET_ARN = emptyArn;
-    secrets.on(GetSecretValueCommand, { SecretId: emptyArn }).resolves({ SecretString: "  " });
+    const arn = `${TOKEN_ARN}-${name.length}`;
+    process.env.TIKTOK_ACCESS_TOKEN_SECRET_ARN = arn;
+    secrets.on(GetSecretValueCommand, { SecretId: arn }).resolves({ SecretString: value });
     const { handler } = (await import("../../lambdas/sender/index")) as {
       handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
     };

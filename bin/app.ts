@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+import { App } from "aws-cdk-lib";
+import { readRelayConfig, RelayConfigError, type RelayConfig } from "../lib/config";
+import { RelayStack } from "../lib/relay-stack";
+
+// CDK app: `npx cdk deploy -c pixelCode=... -c alarmEmail=...`; settings are documented in lib/config.ts.
+const app = new App();
+
+let config: RelayConfig;
+try {
+  config = readRelayConfig(app.node);
+} catch (error) {
+  if (!(error instanceof RelayConfigError)) throw error;
+  // The message lists every bad key and its fix; a stack trace would only bury it.
+  console.error(error.message);
+  process.exit(1);
+}
+
+new RelayStack(app, app.node.tryGetContext("stackName") ?? "TikTokEventsRelay", {
+  config,
+  description: "tiktok-events-relay: server-side conversion events to the TikTok Events API",
+  // Environment-agnostic unless the CLI resolves an account, so synth works without AWS credentials.
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+});

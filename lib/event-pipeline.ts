@@ -1,0 +1,86 @@
+import { fileURLToPath } from "node:url";
+import { Duration } from "aws-cdk-lib";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
+import * as sqs from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import type { RelayConfig } from "./config";
+import { RelayFunction } from "./relay-function";
+
+const SENDER_ENTRY = fileURLToPath(new URL("../lambdas/sender/index.ts", import.meta.url));
+
+export interface EventPipelineProps {
+  /** Secret holding the TikTok Events API access token; the sender reads it. */
+  readonly tokenSecret: ISecret;
+  readonly config: Pick<
+    RelayConfig,
+    | "tiktokApiUrl"
+    | "maxEventAgeDays"
+    | "senderBatchSize"
+    | "senderBatchingWindowSeconds"
+    | "senderMaxConcurrency"
+    | "senderTimeoutSeconds"
+    | "senderMemoryMb"
+    | "maxReceiveCount"
+    | "logRetentionDays"
+  >;
+}
+
+/** The events queue, its dead-letter queue and the sender Lambda that drains the queue into TikTok. */
+export class EventPipeline extends Construct {
+  public readonly queue: sqs.Queue;
+  public readonly deadLetterQueue: sqs.Queue;
+  public readonly senderFunction: RelayFunction;
+
+  constructor(scope: Construct, id: string, props: EventPipelineProps) {
+    super(scope, id);
+    const { config } = props;
+
+    this.deadLetterQueue = new sqs.Queue(this, "DeadLetterQueue", {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // The longest SQS allows: time to read the sender's reason, fix and redrive.
+      retentionPeriod: Duration.days(14),
+    });
+
+    this.queue = new sqs.Queue(this, "EventsQueue", {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // AWS guidance for Lambda event sources: six times the function timeout, so a batch that is
+      // retried after throttling is not redelivered while still in flight.
+      visibilityTimeout: Duration.seconds(6 * config.senderTimeoutSeconds),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: config.maxReceiveCount },
+    });
+
+    this.senderFunction = new RelayFunction(this, "SenderFunction", {
+      entry: SENDER_ENTRY,
+      description: "Sends queued events to the TikTok Events API",
+      timeout: Duration.seconds(config.senderTimeoutSeconds),
+      memorySize: config.senderMemoryMb,
+      logRetentionDays: config.logRetentionDays,
+      environment: {
+        TIKTOK_ACCESS_TOKEN_SECRET_ARN: props.tokenSecret.secretArn,
+        TIKTOK_API_URL: config.tiktokApiUrl,
+        // Leaves time in one invocation for a retry of a slow request and for reporting failures.
+        TIKTOK_REQUEST_TIMEOUT_MS: String(Math.floor(Math.min(10_000, (config.senderTimeoutSeconds * 1000) / 4))),
+        MAX_EVENT_AGE_DAYS: String(config.maxEventAgeDays),
+        DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
+        POWERTOOLS_SERVICE_NAME: "tiktok-relay-sender",
+      },
+    });
+
+    this.senderFunction.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: config.senderBatchSize,
+        maxBatchingWindow: Duration.seconds(config.senderBatchingWindowSeconds),
+        maxConcurrency: config.senderMaxConcurrency,
+        reportBatchItemFailures: true,
+      }),
+    );
+
+    props.tokenSecret.grantRead(this.senderFunction);
+    // Events TikTok rejects are moved straight to the DLQ with a reason instead of being retried.
+    this.deadLetterQueue.grantSendMessages(this.senderFunction);
+  }
+}

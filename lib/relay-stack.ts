@@ -1,0 +1,74 @@
+import { CfnOutput, SecretValue, Stack, type StackProps } from "aws-cdk-lib";
+import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
+import type { Construct } from "constructs";
+import type { RelayConfig } from "./config";
+import { EventPipeline } from "./event-pipeline";
+import { IngestApi } from "./ingest-api";
+import { Monitoring } from "./monitoring";
+
+export interface RelayStackProps extends StackProps {
+  /** Validated settings, usually from `readRelayConfig(app.node)`. */
+  readonly config: RelayConfig;
+}
+
+/**
+ * Value of a stack-created token secret until the owner stores the real token. Readable on purpose: whoever
+ * opens the secret sees what to do. (Not a credential.) Never change this text: CloudFormation rewrites the
+ * secret when its template value changes, which would replace every deployed token with the placeholder.
+ */
+export const TOKEN_PLACEHOLDER =
+  "REPLACE_ME: put the TikTok Events API access token here (aws secretsmanager put-secret-value --secret-id <TikTokTokenSecretArn> --secret-string <token>)";
+
+/** tiktok-events-relay: POST /events → ingest Lambda → SQS (+ DLQ) → sender Lambda → TikTok Events API. */
+export class RelayStack extends Stack {
+  public readonly ingestApiKeySecret: secretsmanager.ISecret;
+  public readonly tiktokTokenSecret: secretsmanager.ISecret;
+  public readonly pipeline: EventPipeline;
+  public readonly ingestApi: IngestApi;
+  public readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: RelayStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.ingestApiKeySecret = new secretsmanager.Secret(this, "IngestApiKey", {
+      description:
+        "Bearer key callers present on POST /events (Authorization: Bearer <key>). To rotate, store several keys separated by commas, move callers to the new one, then remove the old.",
+      generateSecretString: { passwordLength: 40, excludePunctuation: true },
+    });
+
+    this.tiktokTokenSecret = config.tiktokTokenSecretArn
+      ? secretsmanager.Secret.fromSecretCompleteArn(this, "TikTokAccessToken", config.tiktokTokenSecretArn)
+      : new secretsmanager.Secret(this, "TikTokAccessToken", {
+          description: "Put the TikTok Events API access token here (generated in TikTok Events Manager, in the pixel's settings). The relay sender reads it.",
+          // Written at creation, and again only if this template value changes: a token stored later survives deploys.
+          secretStringValue: SecretValue.unsafePlainText(TOKEN_PLACEHOLDER),
+        });
+
+    this.pipeline = new EventPipeline(this, "Pipeline", { tokenSecret: this.tiktokTokenSecret, config });
+    this.ingestApi = new IngestApi(this, "Ingest", {
+      queue: this.pipeline.queue,
+      apiKeySecret: this.ingestApiKeySecret,
+      config,
+    });
+    this.monitoring = new Monitoring(this, "Monitoring", {
+      queue: this.pipeline.queue,
+      deadLetterQueue: this.pipeline.deadLetterQueue,
+      senderFunction: this.pipeline.senderFunction,
+      config,
+    });
+
+    new CfnOutput(this, "ApiUrl", { value: this.ingestApi.eventsUrl, description: "POST events here" });
+    new CfnOutput(this, "EventsQueueUrl", { value: this.pipeline.queue.queueUrl });
+    new CfnOutput(this, "DeadLetterQueueUrl", { value: this.pipeline.deadLetterQueue.queueUrl });
+    new CfnOutput(this, "IngestApiKeySecretArn", {
+      value: this.ingestApiKeySecret.secretArn,
+      description: "aws secretsmanager get-secret-value --secret-id <this> to read the bearer key",
+    });
+    new CfnOutput(this, "TikTokTokenSecretArn", {
+      value: this.tiktokTokenSecret.secretArn,
+      description: "aws secretsmanager put-secret-value --secret-id <this> --secret-string <token>",
+    });
+    new CfnOutput(this, "AlarmTopicArn", { value: this.monitoring.alarmTopic.topicArn });
+  }
+}

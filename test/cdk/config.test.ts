@@ -1,0 +1,112 @@
+import { App } from "aws-cdk-lib";
+import { RetentionDays } from "aws-cdk-lib/aws-logs";
+import { describe, expect, it } from "vitest";
+import { RELAY_CONFIG_DEFAULTS, readRelayConfig, RelayConfigError } from "../../lib/config";
+
+const read = (context: Record<string, unknown>) => readRelayConfig(new App({ context }).node);
+
+describe("readRelayConfig", () => {
+  it("returns the documented defaults when no context is given", () => {
+    expect(read({})).toEqual({
+      ...RELAY_CONFIG_DEFAULTS,
+      testEventCode: undefined,
+      alarmEmail: undefined,
+      tiktokTokenSecretArn: undefined,
+    });
+    expect(RELAY_CONFIG_DEFAULTS).toMatchObject({
+      pixelCode: "",
+      defaultPhoneCountry: "US",
+      maxEventAgeDays: 7,
+      senderBatchSize: 1000,
+      senderBatchingWindowSeconds: 5,
+      senderMaxConcurrency: 2,
+      senderTimeoutSeconds: 60,
+      maxReceiveCount: 5,
+      logRetentionDays: 30,
+      apiThrottleRate: 100,
+      apiThrottleBurst: 200,
+    });
+  });
+
+  it("coerces the strings `-c key=value` produces", () => {
+    const config = read({
+      pixelCode: "C4ABCDEFGH12345",
+      testEventCode: "TEST12345",
+      alarmEmail: "ops@example.com",
+      defaultPhoneCountry: "fr",
+      maxEventAgeDays: "3",
+      allowCustomEvents: "true",
+      senderBatchSize: "10",
+      senderBatchingWindowSeconds: "0",
+      senderTimeoutSeconds: "120",
+      logRetentionDays: "90",
+      apiThrottleRate: "50",
+    });
+    expect(config).toMatchObject({
+      pixelCode: "C4ABCDEFGH12345",
+      testEventCode: "TEST12345",
+      alarmEmail: "ops@example.com",
+      defaultPhoneCountry: "FR",
+      maxEventAgeDays: 3,
+      allowCustomEvents: true,
+      senderBatchSize: 10,
+      senderBatchingWindowSeconds: 0,
+      senderTimeoutSeconds: 120,
+      logRetentionDays: RetentionDays.THREE_MONTHS,
+      apiThrottleRate: 50,
+    });
+  });
+
+  it("accepts real JSON types from cdk.json", () => {
+    expect(read({ allowCustomEvents: false, senderMemoryMb: 1024, logRetentionDays: 7 })).toMatchObject({
+      allowCustomEvents: false,
+      senderMemoryMb: 1024,
+      logRetentionDays: RetentionDays.ONE_WEEK,
+    });
+  });
+
+  it.each([
+    ["pixelCode", { pixelCode: "BAD!" }],
+    ["pixelCode", { pixelCode: "SHORT" }],
+    ["senderBatchSize", { senderBatchSize: "0" }],
+    ["senderMemoryMb", { senderMemoryMb: "-512" }],
+    ["senderMaxConcurrency", { senderMaxConcurrency: 1 }],
+    ["senderTimeoutSeconds", { senderTimeoutSeconds: "abc" }],
+    ["senderTimeoutSeconds", { senderTimeoutSeconds: "" }],
+    ["maxReceiveCount", { maxReceiveCount: 2.5 }],
+    ["maxEventAgeDays", { maxEventAgeDays: "91" }],
+    ["senderBatchingWindowSeconds", { senderBatchSize: "11", senderBatchingWindowSeconds: "0" }],
+    ["alarmEmail", { alarmEmail: "ops.example.com" }],
+    ["defaultPhoneCountry", { defaultPhoneCountry: "USA" }],
+    ["tiktokApiUrl", { tiktokApiUrl: "http://business-api.tiktok.com/" }],
+    ["tiktokTokenSecretArn", { tiktokTokenSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:tiktok" }],
+    ["logRetentionDays", { logRetentionDays: "31" }],
+    ["allowCustomEvents", { allowCustomEvents: "yes" }],
+    ["pixelcode", { pixelcode: "C4ABCDEFGH12345" }],
+  ])("rejects a bad %s with a message naming the key", (key, context) => {
+    expect(() => read(context)).toThrow(RelayConfigError);
+    expect(() => read(context)).toThrow(new RegExp(`- ${key}: `));
+  });
+
+  it("reports every bad key at once, each with its fix", () => {
+    let message = "";
+    try {
+      read({ pixelCode: "BAD!", senderTimeoutSeconds: "0", alarmEmail: "nope" });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('pixelCode: got "BAD!"');
+    expect(message).toContain('senderTimeoutSeconds: got "0", expected an integer from 10 to 900. Fix: -c senderTimeoutSeconds=');
+    expect(message).toContain("alarmEmail");
+  });
+
+  it("allows batches above 10 once the batching window is at least 1 s", () => {
+    expect(read({ senderBatchSize: "11", senderBatchingWindowSeconds: "1" }).senderBatchSize).toBe(11);
+    expect(read({ senderBatchSize: "10", senderBatchingWindowSeconds: "0" }).senderBatchingWindowSeconds).toBe(0);
+  });
+
+  it("accepts a complete secret ARN for an existing token secret", () => {
+    const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:tiktok-token-AbC123";
+    expect(read({ tiktokTokenSecretArn: arn }).tiktokTokenSecretArn).toBe(arn);
+  });
+});

@@ -1,0 +1,36 @@
+import { App } from "aws-cdk-lib";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { describe, expect, it } from "vitest";
+import { readRelayConfig } from "../../lib/config";
+import { RelayStack } from "../../lib/relay-stack";
+
+const tokenArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/tiktok-token-AbC123";
+const app = new App({ context: { "aws:cdk:bundling-stacks": [], tiktokTokenSecretArn: tokenArn } });
+const stack = new RelayStack(app, "Relay", { config: readRelayConfig(app.node) });
+const template = Template.fromStack(stack);
+
+describe("with an existing TikTok token secret (tiktokTokenSecretArn)", () => {
+  it("creates no token secret, only the ingest key", () => {
+    template.resourceCountIs("AWS::SecretsManager::Secret", 1);
+    template.hasResourceProperties("AWS::SecretsManager::Secret", { GenerateSecretString: Match.anyValue() });
+  });
+
+  it("points the sender at it and lets the sender read it", () => {
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: { Variables: Match.objectLike({ TIKTOK_ACCESS_TOKEN_SECRET_ARN: tokenArn }) },
+    });
+    const senderRole = stack.getLogicalId(stack.pipeline.senderFunction.role!.node.defaultChild as never);
+    template.hasResourceProperties("AWS::IAM::Policy", {
+      Roles: [{ Ref: senderRole }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: Match.arrayWith(["secretsmanager:GetSecretValue"]), Resource: tokenArn }),
+        ]),
+      },
+    });
+  });
+
+  it("outputs the given ARN", () => {
+    expect(template.findOutputs("TikTokTokenSecretArn").TikTokTokenSecretArn?.Value).toBe(tokenArn);
+  });
+});
