@@ -51,6 +51,8 @@ export function startEventSource(options: EventSourceOptions): EventSource {
         MaxNumberOfMessages: max,
         WaitTimeSeconds: waitSeconds,
         MessageSystemAttributeNames: ["All"],
+        // local-aws-sqs reads only the older name of this parameter; real SQS accepts both.
+        AttributeNames: ["All"],
         MessageAttributeNames: ["All"],
       }),
     );
@@ -100,7 +102,8 @@ export function startEventSource(options: EventSourceOptions): EventSource {
   };
 }
 
-function toRecord(message: Message, queueArn: string): SQSRecord {
+/** The record Lambda hands the function for one received message. */
+export function toRecord(message: Message, queueArn: string): SQSRecord {
   const system = message.Attributes ?? {};
   const attributes = Object.fromEntries(
     Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [

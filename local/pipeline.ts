@@ -6,6 +6,7 @@ import { parseKeys } from "../lambdas/ingest/auth";
 import { createIngestHandler } from "../lambdas/ingest/ingest";
 import { sqsEventQueue } from "../lambdas/ingest/sqs-event-queue";
 import { createSenderHandler } from "../lambdas/sender/sender";
+import { sqsSenderQueue } from "../lambdas/sender/sender-queue";
 import { startEventSource } from "./event-source";
 import { startLocalApi } from "./http-api";
 import { startLocalQueues } from "./sqs-server";
@@ -48,7 +49,7 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
 
   const queues = await startLocalQueues({
     port: integer(env, "SQS_PORT", 9324, 0, 65_535),
-    maxReceiveCount: integer(env, "MAX_RECEIVE_COUNT", 5, 1, 1000),
+    maxReceiveCount: senderConfig.maxReceiveCount,
     visibilityTimeoutSeconds,
   });
   const apiKeys = parseKeys(optional(env, "INGEST_API_KEY") ?? LOCAL_DEFAULT_API_KEY);
@@ -60,8 +61,10 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
   });
   const transport = dryRun ? printingTransport(print) : httpTransport(senderConfig.apiUrl, senderConfig.requestTimeoutMs);
   const sender = createSenderHandler({
+    ...senderConfig,
     transport,
     token: { get: async () => accessToken ?? "dry-run", refresh: async () => accessToken ?? "dry-run" },
+    queue: sqsSenderQueue(queues.client, queues.eventsQueueUrl, queues.deadLetterQueueUrl, log),
     log,
   });
   const eventSource = startEventSource({

@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { createSqsServer } from "local-aws-sqs";
+import { createSqsServer } from "./local-aws-sqs";
 
 // The embedded SQS-protocol server: the same queue pair the stack deploys (events queue whose redrive
 // policy moves a message to the DLQ after maxReceiveCount receives), reachable with the real SQS client.

@@ -18,7 +18,15 @@ export interface IngestConfig {
 export interface SenderConfig {
   apiUrl: string;
   requestTimeoutMs: number;
+  maxEventAgeDays: number;
+  /** Must equal the queue's redrive maxReceiveCount (the stack sets both from one value). */
+  maxReceiveCount: number;
+  retryBaseSeconds: number;
+  retryMaxSeconds: number;
 }
+
+/** Receives before a message goes to the DLQ: with the retry backoff, about 75 minutes of TikTok outage. */
+export const DEFAULT_MAX_RECEIVE_COUNT = 10;
 
 type Env = Record<string, string | undefined>;
 
@@ -36,7 +44,7 @@ export function readIngestConfig(env: Env): IngestConfig {
     pixelCode,
     testEventCode: optional(env, "TIKTOK_TEST_EVENT_CODE"),
     defaultPhoneCountry: country,
-    maxEventAgeDays: integer(env, "MAX_EVENT_AGE_DAYS", 7, 1, 90),
+    maxEventAgeDays: maxEventAgeDays(env),
     allowCustomEvents: boolean(env, "ALLOW_CUSTOM_EVENTS", false),
     maxBodyBytes: integer(env, "MAX_BODY_BYTES", 5 * 1024 * 1024, 1024, 6 * 1024 * 1024),
   };
@@ -45,7 +53,20 @@ export function readIngestConfig(env: Env): IngestConfig {
 export function readSenderConfig(env: Env): SenderConfig {
   const apiUrl = optional(env, "TIKTOK_API_URL") ?? TIKTOK_EVENTS_URL;
   if (!/^https?:\/\/[^\s]+$/.test(apiUrl)) throw new ConfigError("TIKTOK_API_URL", apiUrl, "an http(s) URL");
-  return { apiUrl, requestTimeoutMs: integer(env, "TIKTOK_REQUEST_TIMEOUT_MS", 10_000, 100, 300_000) };
+  const retryBaseSeconds = integer(env, "RETRY_BASE_SECONDS", 30, 1, 43_200);
+  return {
+    apiUrl,
+    requestTimeoutMs: integer(env, "TIKTOK_REQUEST_TIMEOUT_MS", 10_000, 100, 300_000),
+    maxEventAgeDays: maxEventAgeDays(env),
+    maxReceiveCount: integer(env, "MAX_RECEIVE_COUNT", DEFAULT_MAX_RECEIVE_COUNT, 1, 1000),
+    retryBaseSeconds,
+    // SQS caps a message's visibility timeout at 12 hours.
+    retryMaxSeconds: integer(env, "RETRY_MAX_SECONDS", Math.max(900, retryBaseSeconds), retryBaseSeconds, 43_200),
+  };
+}
+
+function maxEventAgeDays(env: Env): number {
+  return integer(env, "MAX_EVENT_AGE_DAYS", 7, 1, 90);
 }
 
 export class ConfigError extends Error {

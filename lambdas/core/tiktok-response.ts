@@ -11,10 +11,19 @@ export type ResponseClass =
   | "server"; // 5xxxx, 60001, HTTP 5xx, timeouts, unreadable bodies: retry with backoff
 
 export interface TikTokReply {
+  /** 0 when no HTTP response arrived (see `transportError`). */
   httpStatus: number;
   code?: number;
   message: string;
   requestId?: string;
+  transportError?: "timeout" | "network";
+}
+
+/** The short code a failed reply is counted and dead-lettered under: "40002", "http_503", "timeout"... */
+export function replyReason(reply: TikTokReply): string {
+  if (reply.transportError) return reply.transportError;
+  if (reply.code !== undefined && reply.code !== 0) return String(reply.code);
+  return `http_${reply.httpStatus}`;
 }
 
 const BY_CODE: Record<number, ResponseClass> = {

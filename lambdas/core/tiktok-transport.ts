@@ -23,11 +23,11 @@ export function httpTransport(url: string, timeoutMs: number): TikTokTransport {
         return parseReply(response.status, await response.text());
       } catch (error) {
         const name = error instanceof Error ? error.name : "";
-        const message =
-          name === "TimeoutError" || name === "AbortError"
-            ? `no answer within ${timeoutMs} ms`
-            : `connection failed: ${error instanceof Error ? (error.cause as Error | undefined)?.message ?? error.message : String(error)}`;
-        return { httpStatus: 0, message };
+        if (name === "TimeoutError" || name === "AbortError") {
+          return { httpStatus: 0, message: `no answer within ${timeoutMs} ms`, transportError: "timeout" };
+        }
+        const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+        return { httpStatus: 0, message: `connection failed: ${cause}`, transportError: "network" };
       }
     },
   };

@@ -1,11 +1,12 @@
 import type { Log } from "../core/log";
-import type { QueuedEvent } from "../core/schema";
-import { buildRequests, MAX_EVENTS_PER_REQUEST } from "../core/tiktok-request";
-import { classifyReply, type ResponseClass, type TikTokReply } from "../core/tiktok-response";
+import type { QueuedEvent, TikTokEvent } from "../core/schema";
+import { buildRequestBody, buildRequests, MAX_EVENTS_PER_REQUEST } from "../core/tiktok-request";
+import { classifyReply, replyReason, type ResponseClass, type TikTokReply } from "../core/tiktok-response";
 import type { TikTokTransport } from "../core/tiktok-transport";
 
-// Sends a batch of queued events to TikTok in as few requests as the API allows and says, per message,
-// whether it was delivered. Every message not proven delivered is reported as failed, so SQS keeps it.
+// Decides, for every message of a batch, what became of it at TikTok. Sending is as batched as the API
+// allows; when TikTok refuses a whole request because of some bad rows, the request is bisected until the
+// bad events are isolated, so one malformed event never holds back a thousand good ones.
 
 export interface TokenSource {
   get(): Promise<string>;
@@ -17,7 +18,10 @@ export interface DeliveryDeps {
   transport: TikTokTransport;
   token: TokenSource;
   log: Log;
+  /** Events older than this are not sent (TikTok would not attribute them). */
+  maxEventAgeDays: number;
   maxEventsPerRequest?: number;
+  nowSeconds?: () => number;
 }
 
 export interface QueueMessage {
@@ -25,74 +29,120 @@ export interface QueueMessage {
   body: string;
 }
 
-export type Outcome = { delivered: true } | { delivered: false; reason: string; class?: ResponseClass };
+export type Verdict =
+  | { kind: "delivered" }
+  /** Worth trying again later as it is: throttling, TikTok server errors, timeouts. */
+  | { kind: "retry"; reason: string; detail: string }
+  /** Never worth retrying unchanged: bad rows, too old, not a relay message. */
+  | { kind: "dead_letter"; reason: string; detail: string }
+  /** The relay's own configuration (token, pixel permission) is at fault: retry after a fix. */
+  | { kind: "halt"; reason: string; detail: string };
 
-export async function deliverMessages(messages: QueueMessage[], deps: DeliveryDeps): Promise<Map<string, Outcome>> {
-  const outcomes = new Map<string, Outcome>();
-  const items: { key: string; queued: QueuedEvent }[] = [];
+type Item = { key: string; event: TikTokEvent };
+
+export async function deliverMessages(messages: QueueMessage[], deps: DeliveryDeps): Promise<Map<string, Verdict>> {
+  const verdicts = new Map<string, Verdict>();
+  const now = deps.nowSeconds?.() ?? Math.floor(Date.now() / 1000);
+  const oldest = now - deps.maxEventAgeDays * 86_400;
+  const sendable: { key: string; queued: QueuedEvent }[] = [];
   for (const message of messages) {
     const queued = parseQueued(message.body);
-    if (queued) items.push({ key: message.id, queued });
-    else outcomes.set(message.id, { delivered: false, reason: "malformed queue message (not a relay event)" });
+    if (!queued) {
+      verdicts.set(message.id, { kind: "dead_letter", reason: "malformed", detail: "not a relay event message" });
+    } else if (queued.event.event_time < oldest) {
+      verdicts.set(message.id, {
+        kind: "dead_letter",
+        reason: "too_old",
+        detail: `event_time ${new Date(queued.event.event_time * 1000).toISOString()} is older than ${deps.maxEventAgeDays} days`,
+      });
+    } else {
+      sendable.push({ key: message.id, queued });
+    }
   }
 
-  let token: string | undefined;
-  let tokenRefreshed = false;
-  let stopReason: string | undefined;
-  for (const request of buildRequests(items, deps.maxEventsPerRequest ?? MAX_EVENTS_PER_REQUEST)) {
-    const fail = (reason: string, cls?: ResponseClass) =>
-      request.keys.forEach((key) => outcomes.set(key, { delivered: false, reason, class: cls }));
-    if (stopReason) {
-      fail(stopReason);
-      continue;
-    }
+  const session = new Session(deps);
+  for (const request of buildRequests(sendable, deps.maxEventsPerRequest ?? MAX_EVENTS_PER_REQUEST)) {
+    const items = request.keys.map((key, i) => ({ key, event: request.body.data[i]! }));
+    await session.deliver(request.body.event_source_id, request.body.test_event_code, items, verdicts);
+  }
+  return verdicts;
+}
+
+/** One invocation's conversation with TikTok: the token, and whether to go on sending at all. */
+class Session {
+  private token?: string;
+  private tokenRefreshed = false;
+  /** Once TikTok throttles, fails or refuses our credentials, the rest of the batch waits for a later try. */
+  private stopped?: Exclude<Verdict, { kind: "delivered" } | { kind: "dead_letter" }>;
+
+  constructor(private readonly deps: DeliveryDeps) {}
+
+  async deliver(pixel: string, testCode: string | undefined, items: Item[], verdicts: Map<string, Verdict>): Promise<void> {
+    const settle = (verdict: Verdict) => items.forEach((item) => verdicts.set(item.key, verdict));
+    if (this.stopped) return settle(this.stopped);
+    const body = buildRequestBody(pixel, testCode, items.map((item) => item.event));
     let reply: TikTokReply;
     let cls: ResponseClass;
     try {
-      token ??= await deps.token.get();
-      reply = await deps.transport.send(request.body, token);
-      cls = classifyReply(reply);
-      if (cls === "token" && !tokenRefreshed) {
-        // A rotated secret is the usual cause: re-read it once, past the cache, and try again.
-        tokenRefreshed = true;
-        token = await deps.token.refresh();
-        reply = await deps.transport.send(request.body, token);
-        cls = classifyReply(reply);
-      }
+      ({ reply, cls } = await this.post(body));
     } catch (error) {
-      stopReason = `access token unavailable: ${error instanceof Error ? error.message : String(error)}`;
-      deps.log.error("cannot read the TikTok access token", { reason: stopReason });
-      fail(stopReason);
-      continue;
+      this.stopped = { kind: "halt", reason: "token_unavailable", detail: error instanceof Error ? error.message : String(error) };
+      this.deps.log.error("cannot read the TikTok access token", { detail: this.stopped.detail });
+      return settle(this.stopped);
     }
-    const summary = {
-      pixel: request.body.event_source_id,
-      events: request.keys.length,
+    this.deps.log[cls === "delivered" ? "info" : "warn"]("tiktok request", {
+      pixel,
+      events: items.length,
       httpStatus: reply.httpStatus,
       code: reply.code,
       tiktokRequestId: reply.requestId,
       outcome: cls,
-    };
-    if (cls === "delivered") {
-      request.keys.forEach((key) => outcomes.set(key, { delivered: true }));
-      if (reply.code !== 0) deps.log.warn("TikTok accepted the request partially", { ...summary, message: reply.message });
-      else deps.log.info("delivered", summary);
-      continue;
+      ...(cls === "delivered" && reply.code === 0 ? {} : { message: reply.message }),
+    });
+    const reason = replyReason(reply);
+    switch (cls) {
+      case "delivered":
+        return settle({ kind: "delivered" });
+      case "invalid": {
+        if (items.length === 1) return settle({ kind: "dead_letter", reason, detail: reply.message });
+        const half = Math.ceil(items.length / 2);
+        await this.deliver(pixel, testCode, items.slice(0, half), verdicts);
+        await this.deliver(pixel, testCode, items.slice(half), verdicts);
+        return;
+      }
+      case "token":
+      case "permission":
+        this.stopped = { kind: "halt", reason, detail: reply.message };
+        return settle(this.stopped);
+      case "throttled":
+      case "server":
+        this.stopped = { kind: "retry", reason, detail: reply.message };
+        return settle(this.stopped);
     }
-    const reason = `TikTok ${reply.code ?? `HTTP ${reply.httpStatus}`}: ${reply.message}`;
-    deps.log.warn("not delivered", { ...summary, message: reply.message });
-    fail(reason, cls);
-    // A token or permission error will fail every request of this invocation the same way:
-    // stop instead of hammering TikTok with it.
-    if (cls === "token" || cls === "permission") stopReason = reason;
   }
-  return outcomes;
+
+  private async post(body: ReturnType<typeof buildRequestBody>): Promise<{ reply: TikTokReply; cls: ResponseClass }> {
+    this.token ??= await this.deps.token.get();
+    let reply = await this.deps.transport.send(body, this.token);
+    let cls = classifyReply(reply);
+    if (cls === "token" && !this.tokenRefreshed) {
+      // A rotated secret is the usual cause: re-read it once, past the cache, and try again.
+      this.tokenRefreshed = true;
+      this.token = await this.deps.token.refresh();
+      reply = await this.deps.transport.send(body, this.token);
+      cls = classifyReply(reply);
+    }
+    return { reply, cls };
+  }
 }
 
 function parseQueued(body: string): QueuedEvent | undefined {
   try {
     const value = JSON.parse(body) as Partial<QueuedEvent>;
-    if (typeof value.pixel_code === "string" && typeof value.event?.event === "string") return value as QueuedEvent;
+    const event = value.event;
+    if (typeof value.pixel_code === "string" && typeof event?.event === "string" && typeof event.event_id === "string" && Number.isInteger(event.event_time)) {
+      return value as QueuedEvent;
+    }
   } catch {
     // falls through: reported as malformed
   }

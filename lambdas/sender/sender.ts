@@ -1,30 +1,126 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { deliverMessages, type DeliveryDeps } from "./deliver";
+import { deadLetterAttributes } from "../core/dead-letter";
+import type { OutgoingMessage } from "../aws/sqs-batches";
+import { deliverMessages, type DeliveryDeps, type Verdict } from "./deliver";
+import type { SenderQueue } from "./sender-queue";
 
-// SQS batch → TikTok requests → a batch-item failure for every message not delivered, so SQS redelivers
-// it (and, past maxReceiveCount, moves it to the DLQ).
+// SQS batch → TikTok → per message: acknowledged (delivered, or moved to the DLQ with its reason), or failed
+// with a growing delay so SQS offers it again later. A message is only acknowledged once it is delivered
+// or safely in the DLQ: nothing accepted is ever dropped.
+
+export interface SenderDeps extends DeliveryDeps {
+  queue: SenderQueue;
+  /** The queue's redrive maxReceiveCount: on the last receive, a failure goes to the DLQ with its reason. */
+  maxReceiveCount: number;
+  retryBaseSeconds: number;
+  retryMaxSeconds: number;
+  count?: Counter;
+}
+
+/** Counts outcomes (EMF metrics in AWS, tallies locally). */
+export type Counter = (metric: SenderMetric, value: number, dimension?: { name: string; value: string }) => void;
+export type SenderMetric = "EventsDelivered" | "EventsRetried" | "EventsRejected" | "EventsTooOld" | "EventsDeadLettered";
 
 export class NotDeliveredError extends Error {
   override name = "NotDeliveredError";
 }
 
-export function createSenderHandler(deps: DeliveryDeps) {
+/** Exponential backoff by receive count, capped: an outage does not burn all receives in a minute. */
+export function retryDelaySeconds(receiveCount: number, baseSeconds: number, maxSeconds: number): number {
+  return Math.min(maxSeconds, baseSeconds * 2 ** Math.max(0, receiveCount - 1));
+}
+
+export function createSenderHandler(deps: SenderDeps) {
   const processor = new BatchProcessor(EventType.SQS);
+  const count: Counter = deps.count ?? (() => {});
+
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
-    const outcomes = await deliverMessages(
+    const verdicts = await deliverMessages(
       event.Records.map((record) => ({ id: record.messageId, body: record.body })),
       deps,
     );
+    const failedAt = new Date((deps.nowSeconds?.() ?? Date.now() / 1000) * 1000).toISOString();
+    const toDeadLetter: OutgoingMessage[] = [];
+    const toDelay: { receiptHandle: string; seconds: number }[] = [];
+    const notDone = new Set<string>();
+    const tally = new Map<string, number>();
+    const add = (key: string) => tally.set(key, (tally.get(key) ?? 0) + 1);
+
+    for (const record of event.Records) {
+      const verdict: Verdict = verdicts.get(record.messageId) ?? { kind: "retry", reason: "unknown", detail: "no verdict" };
+      if (verdict.kind === "delivered") {
+        add("delivered");
+        continue;
+      }
+      const attempts = Number(record.attributes.ApproximateReceiveCount) || 1;
+      if (verdict.kind === "dead_letter" || attempts >= deps.maxReceiveCount) {
+        toDeadLetter.push(deadLetterMessage(record, verdict, attempts, failedAt));
+        add(verdict.kind === "dead_letter" ? `dead_letter:${verdict.reason}` : `exhausted:${verdict.reason}`);
+      } else {
+        notDone.add(record.messageId);
+        toDelay.push({ receiptHandle: record.receiptHandle, seconds: retryDelaySeconds(attempts, deps.retryBaseSeconds, deps.retryMaxSeconds) });
+        add(`retry:${verdict.reason}`);
+      }
+    }
+
+    // A message whose move to the DLQ failed stays in the queue: it will be tried again.
+    const unmoved = new Set(await deps.queue.deadLetter(toDeadLetter));
+    for (const message of toDeadLetter) if (unmoved.has(message.id)) notDone.add(message.id);
+    await deps.queue.delay(toDelay);
+    report(tally, count);
+    if (unmoved.size > 0) deps.log.error("could not move messages to the DLQ; they stay queued", { count: unmoved.size });
+
     return processPartialResponse(
       event,
       async (record: SQSRecord) => {
-        const outcome = outcomes.get(record.messageId);
-        if (!outcome?.delivered) throw new NotDeliveredError(outcome?.reason ?? "not delivered");
+        if (notDone.has(record.messageId)) throw new NotDeliveredError("not delivered yet; SQS will offer it again");
       },
       processor,
       // A batch where nothing was delivered is a normal outcome during a TikTok outage, not a crash.
       { context: context as Context, throwOnFullBatchFailure: false },
     );
   };
+}
+
+function deadLetterMessage(record: SQSRecord, verdict: Exclude<Verdict, { kind: "delivered" }>, attempts: number, failedAt: string): OutgoingMessage {
+  const event = eventOf(record.body);
+  return {
+    id: record.messageId,
+    body: record.body,
+    attributes: deadLetterAttributes({
+      reason: verdict.reason,
+      detail: verdict.detail,
+      failedAt,
+      eventName: event?.event,
+      eventId: event?.event_id,
+      attempts,
+    }),
+  };
+}
+
+function eventOf(body: string): { event?: string; event_id?: string } | undefined {
+  try {
+    const parsed = JSON.parse(body) as { event?: { event?: unknown; event_id?: unknown } };
+    const event = parsed.event;
+    return {
+      event: typeof event?.event === "string" ? event.event : undefined,
+      event_id: typeof event?.event_id === "string" ? event.event_id : undefined,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function report(tally: Map<string, number>, count: Counter): void {
+  for (const [key, value] of tally) {
+    const [outcome, reason = ""] = key.split(":") as [string, string?];
+    if (outcome === "delivered") count("EventsDelivered", value);
+    else if (outcome === "retry") count("EventsRetried", value, { name: "Reason", value: reason });
+    else {
+      count("EventsDeadLettered", value, { name: "Reason", value: reason });
+      if (reason === "too_old") count("EventsTooOld", value);
+      else if (/^\d+$/.test(reason) && outcome === "dead_letter") count("EventsRejected", value, { name: "Code", value: reason });
+    }
+  }
 }

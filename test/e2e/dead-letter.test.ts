@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readDeadLetter } from "../../lambdas/core/dead-letter";
 import { silentLog } from "../../lambdas/core/log";
 import { startLocalPipeline, type LocalPipeline } from "../../local/pipeline";
 import { sqsClientFor } from "../../local/sqs-server";
@@ -23,6 +24,7 @@ beforeAll(async () => {
       SENDER_BATCHING_WINDOW_MS: "0",
       MAX_RECEIVE_COUNT: "2",
       VISIBILITY_TIMEOUT_SECONDS: "2",
+      RETRY_BASE_SECONDS: "1",
     },
     log: silentLog,
   });
@@ -46,6 +48,8 @@ describe("local pipeline dead-lettering", () => {
     expect(tiktok.requests.map((request) => request.body.data[0]!.event_id)).toEqual(["lead-1", "lead-1"]);
     const [dead] = await takeAll(sqs, pipeline.deadLetterQueueUrl);
     expect(JSON.parse(dead!.Body!).event.event_id).toBe("lead-1");
+    // moved by the sender on its last attempt, so it says why
+    expect(readDeadLetter(dead!.MessageAttributes)).toMatchObject({ reason: "50000", detail: "internal error", eventId: "lead-1", attempts: 2 });
     expect(dead!.Body).not.toContain("a@b.co");
     sqs.destroy();
   });

@@ -40,6 +40,7 @@ beforeEach(() => {
     AWS_ENDPOINT_URL_SQS: queues.endpoint,
     POWERTOOLS_LOG_LEVEL: "SILENT",
     EVENTS_QUEUE_URL: queues.eventsQueueUrl,
+    DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
     INGEST_API_KEY_SECRET_ARN: KEY_ARN,
     TIKTOK_PIXEL_CODE: "C4PIXEL0000000000001",
     TIKTOK_ACCESS_TOKEN_SECRET_ARN: TOKEN_ARN,
@@ -71,7 +72,7 @@ describe("sender Lambda entry", () => {
       {
         messageId: "m1",
         receiptHandle: "r1",
-        body: JSON.stringify({ pixel_code: "C4PIXEL0000000000001", event: { event: "Lead", event_time: 1_767_225_600, event_id: "lead-7" } }),
+        body: JSON.stringify({ pixel_code: "C4PIXEL0000000000001", event: { event: "Lead", event_time: Math.floor(Date.now() / 1000) - 60, event_id: "lead-7" } }),
         attributes: { ApproximateReceiveCount: "1", SentTimestamp: "0", SenderId: "x", ApproximateFirstReceiveTimestamp: "0" },
         messageAttributes: {},
         md5OfBody: "",

@@ -11,6 +11,8 @@ export async function takeAll(client: SQSClient, queueUrl: string): Promise<Mess
         WaitTimeSeconds: 0,
         MessageAttributeNames: ["All"],
         MessageSystemAttributeNames: ["All"],
+        // local-aws-sqs reads only the older name of this parameter; real SQS accepts both.
+        AttributeNames: ["All"],
       }),
     );
     if (Messages.length === 0) return all;

@@ -1,0 +1,91 @@
+import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import type { SQSEvent } from "aws-lambda";
+import { silentLog } from "../../lambdas/core/log";
+import type { QueuedEvent } from "../../lambdas/core/schema";
+import { httpTransport } from "../../lambdas/core/tiktok-transport";
+import { sendInBatches } from "../../lambdas/aws/sqs-batches";
+import { createSenderHandler, type Counter, type SenderDeps } from "../../lambdas/sender/sender";
+import { sqsSenderQueue } from "../../lambdas/sender/sender-queue";
+import { toRecord } from "../../local/event-source";
+import type { LocalQueues } from "../../local/sqs-server";
+import type { FakeTikTok } from "./fake-tiktok";
+
+// The sender as the Lambda runs it, against the embedded SQS server and a fake TikTok: messages are really
+// queued and received (real receipt handles and receive counts), so DLQ moves and retry delays are real.
+
+export const PIXEL = "C4PIXEL0000000000001";
+export const NOW = 1_767_225_600;
+
+export const queuedEvent = (id: string, pixel = PIXEL, extra: Partial<QueuedEvent["event"]> = {}): QueuedEvent => ({
+  pixel_code: pixel,
+  event: { event: "AddToCart", event_time: NOW - 60, event_id: id, ...extra },
+});
+
+export interface HarnessOptions {
+  tokens?: string[];
+  timeoutMs?: number;
+  maxReceiveCount?: number;
+  count?: Counter;
+}
+
+export function senderFor(queues: LocalQueues, tiktok: FakeTikTok, options: HarnessOptions = {}) {
+  const tokens = [...(options.tokens ?? ["token-1"])];
+  let reads = 0;
+  const deps: SenderDeps = {
+    transport: httpTransport(tiktok.url, options.timeoutMs ?? 2000),
+    token: {
+      get: async () => tokens[Math.min(reads, tokens.length - 1)]!,
+      refresh: async () => tokens[Math.min(++reads, tokens.length - 1)]!,
+    },
+    log: silentLog,
+    queue: sqsSenderQueue(queues.client, queues.eventsQueueUrl, queues.deadLetterQueueUrl, silentLog),
+    maxEventAgeDays: 7,
+    maxReceiveCount: options.maxReceiveCount ?? 5,
+    retryBaseSeconds: 30,
+    retryMaxSeconds: 900,
+    nowSeconds: () => NOW,
+    count: options.count,
+  };
+  const handler = createSenderHandler(deps);
+  return Object.assign(handler, { refreshes: () => reads });
+}
+
+/** Queues the bodies on the events queue and receives them back as the event Lambda would get. */
+export async function receiveBatch(queues: LocalQueues, bodies: (QueuedEvent | string)[]): Promise<SQSEvent> {
+  const failed = await sendInBatches(
+    queues.client,
+    queues.eventsQueueUrl,
+    bodies.map((body, i) => ({ id: String(i), body: typeof body === "string" ? body : JSON.stringify(body), attributes: {} })),
+  );
+  if (failed.length > 0) throw new Error(`could not queue ${failed.length} test messages`);
+  const event = await receiveAll(queues, bodies.length);
+  // Record i is body i, whatever order SQS returned them in.
+  const texts = bodies.map((body) => (typeof body === "string" ? body : JSON.stringify(body)));
+  const order = new Map(event.Records.map((record) => [record, texts.indexOf(record.body)]));
+  return { Records: event.Records.sort((a, b) => order.get(a)! - order.get(b)!) };
+}
+
+/** Receives `expected` messages currently visible on the events queue (a redelivery, for instance). */
+export async function receiveAll(queues: LocalQueues, expected: number): Promise<SQSEvent> {
+  const records: SQSEvent["Records"] = [];
+  while (records.length < expected) {
+    const { Messages = [] } = await queues.client.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queues.eventsQueueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        VisibilityTimeout: 300,
+        MessageSystemAttributeNames: ["All"],
+        // local-aws-sqs reads only the older name of this parameter; real SQS accepts both.
+        AttributeNames: ["All"],
+        MessageAttributeNames: ["All"],
+      }),
+    );
+    if (Messages.length === 0) throw new Error(`only ${records.length} of ${expected} messages could be received`);
+    records.push(...Messages.map((message) => toRecord(message, queues.eventsQueueArn)));
+  }
+  return { Records: records };
+}
+
+export const failures = (response: { batchItemFailures: { itemIdentifier: string }[] }) =>
+  response.batchItemFailures.map((failure) => failure.itemIdentifier);
