@@ -77,10 +77,21 @@ export interface RelayConfig {
    */
   readonly ingestMemoryMb: number;
   /**
-   * Deliveries of one message before SQS moves it to the dead-letter queue.
-   * @default 5
+   * Deliveries of one message before it moves to the dead-letter queue. With the retry backoff
+   * (retryBaseSeconds doubling up to retryMaxSeconds) 10 receives ride out about 75 minutes of TikTok outage.
+   * @default 10
    */
   readonly maxReceiveCount: number;
+  /**
+   * Delay before the first retry of an event TikTok did not take (throttling, server errors); doubles per receive.
+   * @default 30
+   */
+  readonly retryBaseSeconds: number;
+  /**
+   * Longest delay between two retries of one event.
+   * @default 900
+   */
+  readonly retryMaxSeconds: number;
   /**
    * Retention of the Lambda and API access log groups, in days (a CloudWatch Logs retention value).
    * @default 30
@@ -115,7 +126,9 @@ export const RELAY_CONFIG_DEFAULTS = {
   senderTimeoutSeconds: 60,
   senderMemoryMb: 512,
   ingestMemoryMb: 512,
-  maxReceiveCount: 5,
+  maxReceiveCount: 10,
+  retryBaseSeconds: 30,
+  retryMaxSeconds: 900,
   logRetentionDays: RetentionDays.ONE_MONTH,
   oldestMessageAgeAlarmSeconds: 900,
   apiThrottleRate: 100,
@@ -132,6 +145,9 @@ const INTEGER_RANGES = {
   senderMemoryMb: [128, 10_240],
   ingestMemoryMb: [128, 10_240],
   maxReceiveCount: [1, 1000],
+  retryBaseSeconds: [1, 43_200],
+  // SQS caps a message's visibility timeout at 12 hours.
+  retryMaxSeconds: [1, 43_200],
   // Below one minute the alarm would fire on normal batching; above 4 days the event is gone anyway.
   oldestMessageAgeAlarmSeconds: [60, 345_600],
   apiThrottleRate: [1, 10_000],
@@ -240,6 +256,12 @@ export function readRelayConfig(node: Node): RelayConfig {
     );
   }
 
+  const retryBaseSeconds = integer("retryBaseSeconds");
+  const retryMaxSeconds = integer("retryMaxSeconds");
+  if (retryMaxSeconds < retryBaseSeconds) {
+    problems.push(`  - retryMaxSeconds: ${retryMaxSeconds} is below retryBaseSeconds (${retryBaseSeconds}). Fix: raise retryMaxSeconds.`);
+  }
+
   const logRetentionRaw: unknown = node.tryGetContext("logRetentionDays");
   let logRetentionDays: RetentionDays = RELAY_CONFIG_DEFAULTS.logRetentionDays;
   if (logRetentionRaw !== undefined && logRetentionRaw !== null) {
@@ -265,6 +287,8 @@ export function readRelayConfig(node: Node): RelayConfig {
     senderMemoryMb: integer("senderMemoryMb"),
     ingestMemoryMb: integer("ingestMemoryMb"),
     maxReceiveCount: integer("maxReceiveCount"),
+    retryBaseSeconds,
+    retryMaxSeconds,
     logRetentionDays,
     oldestMessageAgeAlarmSeconds: integer("oldestMessageAgeAlarmSeconds"),
     apiThrottleRate: integer("apiThrottleRate"),

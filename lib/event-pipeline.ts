@@ -22,6 +22,8 @@ export interface EventPipelineProps {
     | "senderTimeoutSeconds"
     | "senderMemoryMb"
     | "maxReceiveCount"
+    | "retryBaseSeconds"
+    | "retryMaxSeconds"
     | "logRetentionDays"
   >;
 }
@@ -65,6 +67,11 @@ export class EventPipeline extends Construct {
         // Leaves time in one invocation for a retry of a slow request and for reporting failures.
         TIKTOK_REQUEST_TIMEOUT_MS: String(Math.floor(Math.min(10_000, (config.senderTimeoutSeconds * 1000) / 4))),
         MAX_EVENT_AGE_DAYS: String(config.maxEventAgeDays),
+        // The sender dead-letters a failure itself on the last receive, with its reason: same number as the redrive policy.
+        MAX_RECEIVE_COUNT: String(config.maxReceiveCount),
+        RETRY_BASE_SECONDS: String(config.retryBaseSeconds),
+        RETRY_MAX_SECONDS: String(config.retryMaxSeconds),
+        EVENTS_QUEUE_URL: this.queue.queueUrl,
         DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
         POWERTOOLS_SERVICE_NAME: "tiktok-relay-sender",
       },

@@ -68,7 +68,9 @@ export function startEventSource(options: EventSourceOptions): EventSource {
       if (more.length === 0) await sleep(Math.min(50, Math.max(0, deadline - Date.now())));
       batch.push(...more);
     }
-    return batch;
+    // A message whose visibility ran out while the batch was gathered can come back into the same batch:
+    // hand it to the handler once, with its newest receipt handle.
+    return [...new Map(batch.map((message) => [message.MessageId, message])).values()];
   }
 
   async function invoke(messages: Message[]): Promise<void> {

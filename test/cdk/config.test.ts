@@ -21,7 +21,9 @@ describe("readRelayConfig", () => {
       senderBatchingWindowSeconds: 5,
       senderMaxConcurrency: 2,
       senderTimeoutSeconds: 60,
-      maxReceiveCount: 5,
+      maxReceiveCount: 10,
+      retryBaseSeconds: 30,
+      retryMaxSeconds: 900,
       logRetentionDays: 30,
       apiThrottleRate: 100,
       apiThrottleBurst: 200,
@@ -98,6 +100,10 @@ describe("readRelayConfig", () => {
     expect(message).toContain('pixelCode: got "BAD!"');
     expect(message).toContain('senderTimeoutSeconds: got "0", expected an integer from 10 to 900. Fix: -c senderTimeoutSeconds=');
     expect(message).toContain("alarmEmail");
+  });
+
+  it("refuses a retry cap below the first retry delay", () => {
+    expect(() => readRelayConfig(new App({ context: { retryBaseSeconds: "600", retryMaxSeconds: "60" } }).node)).toThrow(/retryMaxSeconds: 60 is below retryBaseSeconds \(600\)/);
   });
 
   it("allows batches above 10 once the batching window is at least 1 s", () => {

@@ -32,12 +32,12 @@ const queueId = id(stack.pipeline.queue);
 const dlqId = id(stack.pipeline.deadLetterQueue);
 
 describe("events queue and DLQ", () => {
-  it("encrypts the events queue, hides a batch for 6 × the sender timeout and redrives after 5 receives", () => {
+  it("encrypts the events queue, hides a batch for 6 × the sender timeout and redrives after 10 receives", () => {
     expect(template.toJSON().Resources[queueId].Properties).toEqual({
       SqsManagedSseEnabled: true,
       VisibilityTimeout: 360,
       MessageRetentionPeriod: 4 * 24 * 3600,
-      RedrivePolicy: { deadLetterTargetArn: { "Fn::GetAtt": [dlqId, "Arn"] }, maxReceiveCount: 5 },
+      RedrivePolicy: { deadLetterTargetArn: { "Fn::GetAtt": [dlqId, "Arn"] }, maxReceiveCount: 10 },
     });
   });
 
@@ -112,6 +112,8 @@ describe("pipeline settings from context", () => {
     senderBatchingWindowSeconds: "0",
     senderMaxConcurrency: "5",
     maxReceiveCount: "3",
+    retryBaseSeconds: "5",
+    retryMaxSeconds: "60",
     tiktokApiUrl: "https://tiktok.example.test/track/",
   });
 
@@ -124,6 +126,12 @@ describe("pipeline settings from context", () => {
       Timeout: 120,
       MemorySize: 1024,
       Environment: { Variables: { TIKTOK_API_URL: "https://tiktok.example.test/track/", TIKTOK_REQUEST_TIMEOUT_MS: "10000" } },
+    });
+  });
+
+  it("gives the sender the same maxReceiveCount as the redrive policy, and the retry backoff", () => {
+    custom.template.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: { Variables: { MAX_RECEIVE_COUNT: "3", RETRY_BASE_SECONDS: "5", RETRY_MAX_SECONDS: "60" } },
     });
   });
 

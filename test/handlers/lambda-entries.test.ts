@@ -30,8 +30,7 @@ afterAll(async () => {
 beforeEach(() => {
   secrets.reset();
   vi.resetModules(); // each test loads the entry fresh: new secret cache, new clients
-  tiktok.requests.length = 0;
-  tiktok.respond = ok;
+  tiktok.reset();
   process.env = {
     ...saved,
     AWS_REGION: "us-east-1",

@@ -23,8 +23,7 @@ afterAll(async () => {
   await queues.close();
 });
 beforeEach(async () => {
-  tiktok.requests.length = 0;
-  tiktok.respond = ok;
+  tiktok.reset();
   await takeAll(queues.client, queues.eventsQueueUrl);
   await takeAll(queues.client, queues.deadLetterQueueUrl);
 });

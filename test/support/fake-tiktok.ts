@@ -25,6 +25,8 @@ export interface FakeTikTok {
   respond: Responder;
   /** Event ids of requests that were answered with code 0. */
   deliveredIds(): string[];
+  /** Forgets all requests and answers with `respond` (default: OK) from now on. */
+  reset(respond?: Responder): void;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,11 @@ export async function startFakeTikTok(respond: Responder = ok): Promise<FakeTikT
     requests: [],
     respond,
     deliveredIds: () => [...delivered],
+    reset: (next = ok) => {
+      fake.requests.length = 0;
+      delivered.length = 0;
+      fake.respond = next;
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,4 +1,4 @@
-import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
 import { silentLog } from "../../lambdas/core/log";
 import type { QueuedEvent } from "../../lambdas/core/schema";
@@ -46,7 +46,22 @@ export function senderFor(queues: LocalQueues, tiktok: FakeTikTok, options: Harn
     nowSeconds: () => NOW,
     count: options.count,
   };
-  const handler = createSenderHandler(deps);
+  const send = createSenderHandler(deps);
+  // Like the event source mapping: delete what the handler did not report as failed.
+  const handler = async (event: SQSEvent) => {
+    const response = await send(event);
+    const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+    const done = event.Records.filter((record) => !failed.has(record.messageId));
+    for (let start = 0; start < done.length; start += 10) {
+      await queues.client.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queues.eventsQueueUrl,
+          Entries: done.slice(start, start + 10).map((record, i) => ({ Id: String(i), ReceiptHandle: record.receiptHandle })),
+        }),
+      );
+    }
+    return response;
+  };
   return Object.assign(handler, { refreshes: () => reads });
 }
 
@@ -68,12 +83,14 @@ export async function receiveBatch(queues: LocalQueues, bodies: (QueuedEvent | s
 /** Receives `expected` messages currently visible on the events queue (a redelivery, for instance). */
 export async function receiveAll(queues: LocalQueues, expected: number): Promise<SQSEvent> {
   const records: SQSEvent["Records"] = [];
+  const deadline = Date.now() + 5000;
   while (records.length < expected) {
     const { Messages = [] } = await queues.client.send(
       new ReceiveMessageCommand({
         QueueUrl: queues.eventsQueueUrl,
         MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 1,
+        // local-aws-sqs holds a long poll open until it has 10 messages: poll without waiting instead.
+        WaitTimeSeconds: 0,
         VisibilityTimeout: 300,
         MessageSystemAttributeNames: ["All"],
         // local-aws-sqs reads only the older name of this parameter; real SQS accepts both.
@@ -81,7 +98,7 @@ export async function receiveAll(queues: LocalQueues, expected: number): Promise
         MessageAttributeNames: ["All"],
       }),
     );
-    if (Messages.length === 0) throw new Error(`only ${records.length} of ${expected} messages could be received`);
+    if (Messages.length === 0 && Date.now() > deadline) throw new Error(`only ${records.length} of ${expected} messages could be received`);
     records.push(...Messages.map((message) => toRecord(message, queues.eventsQueueArn)));
   }
   return { Records: records };
