@@ -93,14 +93,31 @@ describe("readIngestConfig", () => {
 describe("readSenderConfig", () => {
   it("defaults to TikTok's v1.3 track endpoint and a 10 s timeout", () => {
     expect(TIKTOK_EVENTS_URL).toBe("https://business-api.tiktok.com/open_api/v1.3/event/track/");
-    expect(readSenderConfig({})).toEqual({ apiUrl: TIKTOK_EVENTS_URL, requestTimeoutMs: 10_000 });
+    expect(readSenderConfig({})).toEqual({
+      apiUrl: TIKTOK_EVENTS_URL,
+      requestTimeoutMs: 10_000,
+      maxEventAgeDays: 7,
+      maxReceiveCount: 10,
+      retryBaseSeconds: 30,
+      retryMaxSeconds: 900,
+    });
   });
 
   it("accepts an http(s) URL (e.g. a local mock) and a timeout", () => {
-    expect(readSenderConfig({ TIKTOK_API_URL: "http://localhost:4010/track", TIKTOK_REQUEST_TIMEOUT_MS: "2500" })).toEqual({
+    expect(readSenderConfig({ TIKTOK_API_URL: "http://localhost:4010/track", TIKTOK_REQUEST_TIMEOUT_MS: "2500" })).toMatchObject({
       apiUrl: "http://localhost:4010/track",
       requestTimeoutMs: 2500,
     });
+  });
+
+  it("reads the retry policy; the cap cannot be below the first delay", () => {
+    expect(readSenderConfig({ MAX_RECEIVE_COUNT: "3", RETRY_BASE_SECONDS: "2", RETRY_MAX_SECONDS: "8" })).toMatchObject({
+      maxReceiveCount: 3,
+      retryBaseSeconds: 2,
+      retryMaxSeconds: 8,
+    });
+    expect(readSenderConfig({ RETRY_BASE_SECONDS: "1200" }).retryMaxSeconds).toBe(1200);
+    expect(() => readSenderConfig({ RETRY_BASE_SECONDS: "60", RETRY_MAX_SECONDS: "30" })).toThrow(/RETRY_MAX_SECONDS is "30"/);
   });
 
   it.each([
