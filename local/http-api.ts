@@ -56,8 +56,23 @@ async function handle(request: IncomingMessage, response: ServerResponse, routes
   const headers = Object.fromEntries(
     Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(",") : value]),
   );
-  const result = await route({
-    httpMethod: request.method ?? "GET",
+  // Raw bytes travel base64-encoded, as API Gateway does for binary payloads, so that a body that is not
+  // UTF-8 reaches the handler exactly as sent.
+  const result = await route(proxyEvent(request.method ?? "GET", path, headers, body.toString("base64"), true));
+  response.writeHead(result.statusCode, { "Content-Type": "application/json", ...(result.headers as Record<string, string>) });
+  response.end(result.body);
+}
+
+/** The event API Gateway's REST proxy integration hands the function for one request. */
+export function proxyEvent(
+  method: string,
+  path: string,
+  headers: Record<string, string | undefined>,
+  body: string,
+  isBase64Encoded: boolean,
+): APIGatewayProxyEvent {
+  return {
+    httpMethod: method,
     path,
     resource: path,
     headers,
@@ -66,14 +81,10 @@ async function handle(request: IncomingMessage, response: ServerResponse, routes
     multiValueQueryStringParameters: null,
     pathParameters: null,
     stageVariables: null,
-    // Raw bytes travel base64-encoded, as API Gateway does for binary payloads, so that a body that is
-    // not UTF-8 reaches the handler exactly as sent.
-    body: body.toString("base64"),
-    isBase64Encoded: true,
+    body,
+    isBase64Encoded,
     requestContext: {} as APIGatewayProxyEvent["requestContext"],
-  });
-  response.writeHead(result.statusCode, { "Content-Type": "application/json", ...(result.headers as Record<string, string>) });
-  response.end(result.body);
+  };
 }
 
 function send(response: ServerResponse, status: number, body: unknown, close = false) {

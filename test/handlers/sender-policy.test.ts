@@ -1,32 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readDeadLetter } from "../../lambdas/core/dead-letter";
-import { silentLog } from "../../lambdas/core/log";
-import { httpTransport } from "../../lambdas/core/tiktok-transport";
-import { createSenderHandler, retryDelaySeconds, type Counter } from "../../lambdas/sender/sender";
-import { sqsSenderQueue } from "../../lambdas/sender/sender-queue";
-import { startLocalQueues, type LocalQueues } from "../../local/sqs-server";
-import { ok, startFakeTikTok, type Answer, type FakeTikTok, type ReceivedRequest } from "../support/fake-tiktok";
+import { retryDelaySeconds, type Counter } from "../../lambdas/sender/sender";
+import { ok, type Answer, type ReceivedRequest } from "../support/fake-tiktok";
 import { depth, takeAll, waitFor } from "../support/queues";
-import { failures, NOW, queuedEvent, receiveAll, receiveBatch, senderFor } from "../support/sender-harness";
+import { failures, NOW, queuedEvent, receiveAll, receiveBatch, senderFor, useSenderFixture } from "../support/sender-harness";
 
 // What the sender does with each kind of failure: bad rows isolated and dead-lettered at once with TikTok's
 // reason, retryable failures delayed with backoff, the last attempt dead-lettered with its reason.
 
-let tiktok: FakeTikTok;
-let queues: LocalQueues;
-beforeAll(async () => {
-  tiktok = await startFakeTikTok();
-  queues = await startLocalQueues({ port: 0, maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
-});
-afterAll(async () => {
-  await tiktok.close();
-  await queues.close();
-});
-beforeEach(async () => {
-  tiktok.reset();
-  await takeAll(queues.client, queues.eventsQueueUrl);
-  await takeAll(queues.client, queues.deadLetterQueueUrl);
-});
+const fixture = useSenderFixture();
 
 /** Like TikTok: one bad row fails the whole request with 40002. */
 const rejecting =
@@ -36,27 +18,27 @@ const rejecting =
     return found < 0 ? ok() : { status: 200, body: { code: 40002, message: `data.${found}.properties.contents.0.content_id: Not a valid string` } };
   };
 
-const dlq = async () => (await takeAll(queues.client, queues.deadLetterQueueUrl)).map((message) => ({ ...readDeadLetter(message.MessageAttributes), body: message.Body! }));
+const dlq = async () => (await takeAll(fixture.queues.client, fixture.queues.deadLetterQueueUrl)).map((message) => ({ ...readDeadLetter(message.MessageAttributes), body: message.Body! }));
 
 describe("bad rows", () => {
   it.each([[["e500"]], [["e0", "e999"]], [["e1", "e2", "e777"]]])("isolates %j among 1,000: the rest is delivered once, the bad ones go to the DLQ with 40002", async (badIds) => {
     const bad = new Set(badIds);
-    tiktok.respond = rejecting(bad);
+    fixture.tiktok.respond = rejecting(bad);
     const bodies = Array.from({ length: 1000 }, (_, i) => queuedEvent(`e${i}`));
     const tallies: Record<string, number> = {};
     const count: Counter = (metric, value, dimension) => {
       const key = dimension ? `${metric}:${dimension.value}` : metric;
       tallies[key] = (tallies[key] ?? 0) + value;
     };
-    const response = await senderFor(queues, tiktok, { count })(await receiveBatch(queues, bodies));
+    const response = await senderFor(fixture.queues, fixture.tiktok, { count })(await receiveBatch(fixture.queues, bodies));
 
     expect(failures(response)).toEqual([]);
-    const delivered = tiktok.deliveredIds();
+    const delivered = fixture.tiktok.deliveredIds();
     expect(delivered).toHaveLength(1000 - bad.size);
     expect(new Set(delivered).size).toBe(1000 - bad.size);
     expect(delivered.filter((id) => bad.has(id))).toEqual([]);
     // bisection: the first request, then two halves per level down to each bad event
-    expect(tiktok.requests.length).toBeLessThanOrEqual(1 + bad.size * 2 * 10);
+    expect(fixture.tiktok.requests.length).toBeLessThanOrEqual(1 + bad.size * 2 * 10);
 
     const dead = await dlq();
     expect(dead.map((d) => d.eventId).sort()).toEqual([...bad].sort());
@@ -65,15 +47,15 @@ describe("bad rows", () => {
       expect(entry.failedAt).toBe(new Date(NOW * 1000).toISOString());
       expect(JSON.parse(entry.body)).toEqual(queuedEvent(entry.eventId!));
     }
-    expect(await depth(queues.client, queues.eventsQueueUrl)).toBe(0);
+    expect(await depth(fixture.queues.client, fixture.queues.eventsQueueUrl)).toBe(0);
     expect(tallies).toEqual({ EventsDelivered: 1000 - bad.size, "EventsDeadLettered:40002": bad.size, "EventsRejected:40002": bad.size });
   });
 
   it("dead-letters a lone event TikTok refuses, without retrying it", async () => {
-    tiktok.respond = rejecting(new Set(["x"]));
-    const response = await senderFor(queues, tiktok)(await receiveBatch(queues, [queuedEvent("x")]));
+    fixture.tiktok.respond = rejecting(new Set(["x"]));
+    const response = await senderFor(fixture.queues, fixture.tiktok)(await receiveBatch(fixture.queues, [queuedEvent("x")]));
     expect(failures(response)).toEqual([]);
-    expect(tiktok.requests).toHaveLength(1);
+    expect(fixture.tiktok.requests).toHaveLength(1);
     expect((await dlq()).map((d) => [d.eventId, d.reason])).toEqual([["x", "40002"]]);
   });
 });
@@ -81,14 +63,14 @@ describe("bad rows", () => {
 describe("events that are never sent", () => {
   it("dead-letters an event older than the maximum age as too_old, without calling TikTok", async () => {
     const old = queuedEvent("old", undefined, { event_time: NOW - 8 * 86_400 });
-    const response = await senderFor(queues, tiktok)(await receiveBatch(queues, [old, queuedEvent("fresh")]));
+    const response = await senderFor(fixture.queues, fixture.tiktok)(await receiveBatch(fixture.queues, [old, queuedEvent("fresh")]));
     expect(failures(response)).toEqual([]);
-    expect(tiktok.deliveredIds()).toEqual(["fresh"]);
+    expect(fixture.tiktok.deliveredIds()).toEqual(["fresh"]);
     expect((await dlq()).map((d) => [d.eventId, d.reason])).toEqual([["old", "too_old"]]);
   });
 
   it("dead-letters a message that is not a relay event as malformed", async () => {
-    const response = await senderFor(queues, tiktok)(await receiveBatch(queues, ["not json", queuedEvent("ok")]));
+    const response = await senderFor(fixture.queues, fixture.tiktok)(await receiveBatch(fixture.queues, ["not json", queuedEvent("ok")]));
     expect(failures(response)).toEqual([]);
     const dead = await dlq();
     expect(dead.map((d) => [d.reason, d.body])).toEqual([["malformed", "not json"]]);
@@ -97,23 +79,13 @@ describe("events that are never sent", () => {
 
 describe("retryable failures", () => {
   it("fails the messages and hides them for the backoff delay of their receive count", async () => {
-    tiktok.respond = () => ({ status: 200, body: { code: 50000, message: "internal error" } });
-    const handler = createSenderHandler({
-      transport: httpTransport(tiktok.url, 2000),
-      token: { get: async () => "t", refresh: async () => "t" },
-      log: silentLog,
-      queue: sqsSenderQueue(queues.client, queues.eventsQueueUrl, queues.deadLetterQueueUrl, silentLog),
-      maxEventAgeDays: 7,
-      maxReceiveCount: 5,
-      retryBaseSeconds: 1,
-      retryMaxSeconds: 60,
-      nowSeconds: () => NOW,
-    });
-    const first = await receiveBatch(queues, [queuedEvent("a")]);
+    fixture.tiktok.respond = () => ({ status: 200, body: { code: 50000, message: "internal error" } });
+    const handler = senderFor(fixture.queues, fixture.tiktok, { retryBaseSeconds: 1 });
+    const first = await receiveBatch(fixture.queues, [queuedEvent("a")]);
     expect(failures(await handler(first))).toEqual([first.Records[0]!.messageId]);
     // hidden now (the test's receive used a 300 s visibility; the sender shortened it to 1 s)...
-    await waitFor(async () => (await depth(queues.client, queues.eventsQueueUrl)) === 1, 5000, "the message back in the queue");
-    const second = await receiveAll(queues, 1);
+    await waitFor(async () => (await depth(fixture.queues.client, fixture.queues.eventsQueueUrl)) === 1, 5000, "the message back in the queue");
+    const second = await receiveAll(fixture.queues, 1);
     expect(second.Records[0]!.attributes.ApproximateReceiveCount).toBe("2");
     expect(failures(await handler(second))).toEqual([second.Records[0]!.messageId]);
     expect(await dlq()).toEqual([]);
@@ -124,37 +96,27 @@ describe("retryable failures", () => {
   });
 
   it("dead-letters on the last receive, with the reason of the last failure", async () => {
-    tiktok.respond = () => ({ status: 503, body: "<html>Service Unavailable</html>" });
-    const response = await senderFor(queues, tiktok, { maxReceiveCount: 1 })(await receiveBatch(queues, [queuedEvent("a")]));
+    fixture.tiktok.respond = () => ({ status: 503, body: "<html>Service Unavailable</html>" });
+    const response = await senderFor(fixture.queues, fixture.tiktok, { maxReceiveCount: 1 })(await receiveBatch(fixture.queues, [queuedEvent("a")]));
     expect(failures(response)).toEqual([]);
     expect((await dlq()).map((d) => [d.eventId, d.reason, d.attempts])).toEqual([["a", "http_503", 1]]);
   });
 
   it("keeps a message in the queue when it cannot be moved to the DLQ", async () => {
-    tiktok.respond = rejecting(new Set(["x"]));
-    const handler = createSenderHandler({
-      transport: httpTransport(tiktok.url, 2000),
-      token: { get: async () => "t", refresh: async () => "t" },
-      log: silentLog,
-      queue: sqsSenderQueue(queues.client, queues.eventsQueueUrl, `${queues.endpoint}/123456789012/no-such-dlq`, silentLog),
-      maxEventAgeDays: 7,
-      maxReceiveCount: 5,
-      retryBaseSeconds: 1,
-      retryMaxSeconds: 60,
-      nowSeconds: () => NOW,
-    });
-    const batch = await receiveBatch(queues, [queuedEvent("x")]);
+    fixture.tiktok.respond = rejecting(new Set(["x"]));
+    const handler = senderFor(fixture.queues, fixture.tiktok, { deadLetterQueueUrl: `${fixture.queues.endpoint}/123456789012/no-such-dlq` });
+    const batch = await receiveBatch(fixture.queues, [queuedEvent("x")]);
     expect(failures(await handler(batch))).toEqual([batch.Records[0]!.messageId]);
   });
 });
 
 describe("configuration errors", () => {
   it("halts on a revoked token: the messages stay queued for a retry, then reach the DLQ with the code", async () => {
-    tiktok.respond = () => ({ status: 200, body: { code: 40105, message: "access token is invalid" } });
-    const handler = senderFor(queues, tiktok, { tokens: ["revoked", "still-revoked"], maxReceiveCount: 2 });
-    const first = await receiveBatch(queues, [queuedEvent("a"), queuedEvent("b", "OTHERPIXEL0001")]);
+    fixture.tiktok.respond = () => ({ status: 200, body: { code: 40105, message: "access token is invalid" } });
+    const handler = senderFor(fixture.queues, fixture.tiktok, { tokens: ["revoked", "still-revoked"], maxReceiveCount: 2 });
+    const first = await receiveBatch(fixture.queues, [queuedEvent("a"), queuedEvent("b", "OTHERPIXEL0001")]);
     expect(failures(await handler(first)).sort()).toEqual(first.Records.map((r) => r.messageId).sort());
-    expect(tiktok.requests).toHaveLength(2); // the first request and its retry with the re-read token
+    expect(fixture.tiktok.requests).toHaveLength(2); // the first request and its retry with the re-read token
     expect(await dlq()).toEqual([]);
   });
 });

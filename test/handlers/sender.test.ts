@@ -1,34 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { silentLog } from "../../lambdas/core/log";
+import { describe, expect, it } from "vitest";
 import { prepareEvent } from "../../lambdas/core/prepare";
-import { httpTransport } from "../../lambdas/core/tiktok-transport";
-import { createSenderHandler } from "../../lambdas/sender/sender";
-import { sqsSenderQueue } from "../../lambdas/sender/sender-queue";
-import { startLocalQueues, type LocalQueues } from "../../local/sqs-server";
-import { ok, startFakeTikTok, type FakeTikTok } from "../support/fake-tiktok";
-import { takeAll } from "../support/queues";
-import { failures, NOW, PIXEL, queuedEvent as simple, receiveBatch, senderFor } from "../support/sender-harness";
+import { ok } from "../support/fake-tiktok";
+import { failures, NOW, PIXEL, queuedEvent as simple, receiveBatch, senderFor, useSenderFixture } from "../support/sender-harness";
 
 // The sender handler over real HTTP to a fake TikTok, fed from the real SQS protocol: the exact bytes TikTok
 // receives, how many requests a batch takes, and which messages are reported back as not delivered.
 
-let tiktok: FakeTikTok;
-let queues: LocalQueues;
-beforeAll(async () => {
-  tiktok = await startFakeTikTok();
-  queues = await startLocalQueues({ port: 0, maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
-});
-afterAll(async () => {
-  await tiktok.close();
-  await queues.close();
-});
-beforeEach(async () => {
-  tiktok.reset();
-  await takeAll(queues.client, queues.eventsQueueUrl);
-  await takeAll(queues.client, queues.deadLetterQueueUrl);
-});
+const fixture = useSenderFixture();
 
-const sender = (options: Parameters<typeof senderFor>[2] = {}) => senderFor(queues, tiktok, options);
+const sender = (options: Parameters<typeof senderFor>[2] = {}) => senderFor(fixture.queues, fixture.tiktok, options);
 
 describe("sender handler", () => {
   it("sends a WooCommerce-style purchase to TikTok byte for byte as expected", async () => {
@@ -65,11 +45,11 @@ describe("sender handler", () => {
       { nowSeconds: NOW + 100, defaultPhoneCountry: "US", maxEventAgeDays: 7, allowCustomEvents: false },
     );
     if (!prepared.ok) throw new Error(JSON.stringify(prepared.issues));
-    const response = await sender()(await receiveBatch(queues, [{ pixel_code: PIXEL, test_event_code: "TEST123", event: prepared.event }]));
+    const response = await sender()(await receiveBatch(fixture.queues, [{ pixel_code: PIXEL, test_event_code: "TEST123", event: prepared.event }]));
 
     expect(failures(response)).toEqual([]);
-    expect(tiktok.requests).toHaveLength(1);
-    const request = tiktok.requests[0]!;
+    expect(fixture.tiktok.requests).toHaveLength(1);
+    const request = fixture.tiktok.requests[0]!;
     expect(request.headers["access-token"]).toBe("token-1");
     expect(request.headers["content-type"]).toBe("application/json");
     expect(request.raw).toBe(
@@ -91,32 +71,32 @@ describe("sender handler", () => {
 
   it("sends 1,001 events in two requests (1,000 + 1) and acknowledges all of them", async () => {
     const bodies = Array.from({ length: 1001 }, (_, i) => simple(`e${i}`));
-    const response = await sender()(await receiveBatch(queues, bodies));
+    const response = await sender()(await receiveBatch(fixture.queues, bodies));
     expect(failures(response)).toEqual([]);
-    expect(tiktok.requests.map((request) => request.body.data.length)).toEqual([1000, 1]);
-    const sent = tiktok.requests.flatMap((request) => request.body.data.map((event) => event.event_id));
+    expect(fixture.tiktok.requests.map((request) => request.body.data.length)).toEqual([1000, 1]);
+    const sent = fixture.tiktok.requests.flatMap((request) => request.body.data.map((event) => event.event_id));
     expect(new Set(sent).size).toBe(1001);
   });
 
   it("sends one request per pixel", async () => {
-    const response = await sender()(await receiveBatch(queues, [simple("a"), simple("b", "OTHERPIXEL0001"), simple("c")]));
+    const response = await sender()(await receiveBatch(fixture.queues, [simple("a"), simple("b", "OTHERPIXEL0001"), simple("c")]));
     expect(failures(response)).toEqual([]);
-    expect(tiktok.requests.map((request) => [request.body.event_source_id, request.body.data.map((e) => e.event_id)])).toEqual([
+    expect(fixture.tiktok.requests.map((request) => [request.body.event_source_id, request.body.data.map((e) => e.event_id)])).toEqual([
       [PIXEL, ["a", "c"]],
       ["OTHERPIXEL0001", ["b"]],
     ]);
   });
 
   it("reports the messages as failed when TikTok answers HTTP 200 with a retryable non-zero code", async () => {
-    tiktok.respond = () => ({ status: 200, body: { code: 50000, message: "internal error", request_id: "r1" } });
-    const batch = await receiveBatch(queues, [simple("a"), simple("c")]);
+    fixture.tiktok.respond = () => ({ status: 200, body: { code: 50000, message: "internal error", request_id: "r1" } });
+    const batch = await receiveBatch(fixture.queues, [simple("a"), simple("c")]);
     const response = await sender()(batch);
     expect(failures(response)).toEqual(batch.Records.map((record) => record.messageId));
   });
 
   it("treats 20001 (partial OK) as delivered", async () => {
-    tiktok.respond = () => ({ status: 200, body: { code: 20001, message: "partial", request_id: "r" } });
-    expect(failures(await sender()(await receiveBatch(queues, [simple("a")])))).toEqual([]);
+    fixture.tiktok.respond = () => ({ status: 200, body: { code: 20001, message: "partial", request_id: "r" } });
+    expect(failures(await sender()(await receiveBatch(fixture.queues, [simple("a")])))).toEqual([]);
   });
 
   it.each([
@@ -126,51 +106,41 @@ describe("sender handler", () => {
     ["code 0 with HTTP 500", { status: 500, body: { code: 0, message: "OK" } }],
     ["rate limit 40100", { status: 200, body: { code: 40100, message: "Too many requests" } }],
   ])("never acknowledges a message on %s", async (_case, answer) => {
-    tiktok.respond = () => answer;
-    const batch = await receiveBatch(queues, [simple("a"), simple("b")]);
+    fixture.tiktok.respond = () => answer;
+    const batch = await receiveBatch(fixture.queues, [simple("a"), simple("b")]);
     expect(failures(await sender()(batch))).toEqual(batch.Records.map((record) => record.messageId));
   });
 
   it("fails the messages when TikTok does not answer in time", async () => {
-    tiktok.respond = () => ({ hang: true });
-    const batch = await receiveBatch(queues, [simple("a")]);
+    fixture.tiktok.respond = () => ({ hang: true });
+    const batch = await receiveBatch(fixture.queues, [simple("a")]);
     expect(failures(await sender({ timeoutMs: 200 })(batch))).toEqual([batch.Records[0]!.messageId]);
   });
 
   it("fails the messages when TikTok cannot be reached", async () => {
-    const handler = createSenderHandler({
-      transport: httpTransport("http://127.0.0.1:9/unreachable", 1000),
-      token: { get: async () => "t", refresh: async () => "t" },
-      log: silentLog,
-      queue: sqsSenderQueue(queues.client, queues.eventsQueueUrl, queues.deadLetterQueueUrl, silentLog),
-      maxEventAgeDays: 7,
-      maxReceiveCount: 5,
-      retryBaseSeconds: 30,
-      retryMaxSeconds: 900,
-      nowSeconds: () => NOW,
-    });
-    const batch = await receiveBatch(queues, [simple("a")]);
+    const handler = sender({ apiUrl: "http://127.0.0.1:9/unreachable", timeoutMs: 1000 });
+    const batch = await receiveBatch(fixture.queues, [simple("a")]);
     expect(failures(await handler(batch))).toEqual([batch.Records[0]!.messageId]);
   });
 
   it("re-reads the token once after a token error and delivers with the new one", async () => {
-    tiktok.respond = (request) =>
+    fixture.tiktok.respond = (request) =>
       request.headers["access-token"] === "rotated" ? ok() : { status: 200, body: { code: 40105, message: "invalid access token" } };
     const handler = sender({ tokens: ["stale", "rotated"] });
-    const response = await handler(await receiveBatch(queues, [simple("a"), simple("b", "OTHERPIXEL0001")]));
+    const response = await handler(await receiveBatch(fixture.queues, [simple("a"), simple("b", "OTHERPIXEL0001")]));
     expect(failures(response)).toEqual([]);
     expect(handler.refreshes()).toBe(1);
-    expect(tiktok.requests.map((request) => request.headers["access-token"])).toEqual(["stale", "rotated", "rotated"]);
+    expect(fixture.tiktok.requests.map((request) => request.headers["access-token"])).toEqual(["stale", "rotated", "rotated"]);
   });
 
   it("stops sending after the re-read token is still refused, failing every message", async () => {
-    tiktok.respond = () => ({ status: 200, body: { code: 40105, message: "invalid access token" } });
+    fixture.tiktok.respond = () => ({ status: 200, body: { code: 40105, message: "invalid access token" } });
     const handler = sender({ tokens: ["bad", "still-bad"] });
-    const batch = await receiveBatch(queues, [simple("a"), simple("b", "OTHERPIXEL0001"), simple("c", "THIRDPIXEL0001")]);
+    const batch = await receiveBatch(fixture.queues, [simple("a"), simple("b", "OTHERPIXEL0001"), simple("c", "THIRDPIXEL0001")]);
     const response = await handler(batch);
     expect(failures(response).sort()).toEqual(batch.Records.map((record) => record.messageId).sort());
     expect(handler.refreshes()).toBe(1);
     // first request + its retry with the re-read token; the other pixels are not attempted
-    expect(tiktok.requests).toHaveLength(2);
+    expect(fixture.tiktok.requests).toHaveLength(2);
   });
 });

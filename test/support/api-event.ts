@@ -1,19 +1,7 @@
 import type { APIGatewayProxyEvent } from "aws-lambda";
+import { proxyEvent } from "../../local/http-api";
 
-/** The event API Gateway's REST proxy integration gives the ingest function. */
+/** The event API Gateway's REST proxy integration gives the ingest function for POST /events. */
 export function apiEvent(body: unknown, headers: Record<string, string> = {}): APIGatewayProxyEvent {
-  return {
-    httpMethod: "POST",
-    path: "/events",
-    resource: "/events",
-    headers,
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body: typeof body === "string" ? body : JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: {} as APIGatewayProxyEvent["requestContext"],
-  };
+  return proxyEvent("POST", "/events", headers, typeof body === "string" ? body : JSON.stringify(body), false);
 }

@@ -1,5 +1,6 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { silentLog } from "../../lambdas/core/log";
 import type { QueuedEvent } from "../../lambdas/core/schema";
 import { httpTransport } from "../../lambdas/core/tiktok-transport";
@@ -7,8 +8,9 @@ import { sendInBatches } from "../../lambdas/aws/sqs-batches";
 import { createSenderHandler, type Counter, type SenderDeps } from "../../lambdas/sender/sender";
 import { sqsSenderQueue } from "../../lambdas/sender/sender-queue";
 import { toRecord } from "../../local/event-source";
-import type { LocalQueues } from "../../local/sqs-server";
-import type { FakeTikTok } from "./fake-tiktok";
+import { startLocalQueues, type LocalQueues } from "../../local/sqs-server";
+import { startFakeTikTok, type FakeTikTok } from "./fake-tiktok";
+import { takeAll } from "./queues";
 
 // The sender as the Lambda runs it, against the embedded SQS server and a fake TikTok: messages are really
 // queued and received (real receipt handles and receive counts), so DLQ moves and retry delays are real.
@@ -25,23 +27,47 @@ export interface HarnessOptions {
   tokens?: string[];
   timeoutMs?: number;
   maxReceiveCount?: number;
+  retryBaseSeconds?: number;
   count?: Counter;
+  /** Where TikTok requests go (default: the fake TikTok). */
+  apiUrl?: string;
+  /** Where dead letters go (default: the local DLQ). */
+  deadLetterQueueUrl?: string;
+}
+
+/** A fake TikTok and an embedded SQS server for one test file, reset before each test. */
+export function useSenderFixture() {
+  const fixture = {} as { tiktok: FakeTikTok; queues: LocalQueues };
+  beforeAll(async () => {
+    fixture.tiktok = await startFakeTikTok();
+    fixture.queues = await startLocalQueues({ port: 0, maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
+  });
+  afterAll(async () => {
+    await fixture.tiktok.close();
+    await fixture.queues.close();
+  });
+  beforeEach(async () => {
+    fixture.tiktok.reset();
+    await takeAll(fixture.queues.client, fixture.queues.eventsQueueUrl);
+    await takeAll(fixture.queues.client, fixture.queues.deadLetterQueueUrl);
+  });
+  return fixture;
 }
 
 export function senderFor(queues: LocalQueues, tiktok: FakeTikTok, options: HarnessOptions = {}) {
   const tokens = [...(options.tokens ?? ["token-1"])];
   let reads = 0;
   const deps: SenderDeps = {
-    transport: httpTransport(tiktok.url, options.timeoutMs ?? 2000),
+    transport: httpTransport(options.apiUrl ?? tiktok.url, options.timeoutMs ?? 2000),
     token: {
       get: async () => tokens[Math.min(reads, tokens.length - 1)]!,
       refresh: async () => tokens[Math.min(++reads, tokens.length - 1)]!,
     },
     log: silentLog,
-    queue: sqsSenderQueue(queues.client, queues.eventsQueueUrl, queues.deadLetterQueueUrl, silentLog),
+    queue: sqsSenderQueue(queues.client, queues.eventsQueueUrl, options.deadLetterQueueUrl ?? queues.deadLetterQueueUrl, silentLog),
     maxEventAgeDays: 7,
     maxReceiveCount: options.maxReceiveCount ?? 5,
-    retryBaseSeconds: 30,
+    retryBaseSeconds: options.retryBaseSeconds ?? 30,
     retryMaxSeconds: 900,
     nowSeconds: () => NOW,
     count: options.count,

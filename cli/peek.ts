@@ -1,0 +1,39 @@
+import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { peekReport, type ReasonGroup } from "./format";
+import { queueName, type Queue } from "./queues";
+import { scanQueue, type ScanOptions } from "./scan";
+
+// `npm run dlq -- peek`: what is in the DLQ and why, to decide what to redrive. Every message read is
+// left in the queue.
+
+export interface PeekDeps {
+  sqs: SQSClient;
+  print: (line: string) => void;
+  scan?: ScanOptions;
+}
+
+export async function peekDeadLetters(dlq: Queue, max: number, deps: PeekDeps): Promise<number> {
+  const { Attributes = {} } = await deps.sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.url, AttributeNames: ["ApproximateNumberOfMessages"] }));
+  const groups = new Map<string, ReasonGroup>();
+  const read = await scanQueue(
+    deps.sqs,
+    dlq.url,
+    async (batch) => {
+      for (const message of batch) {
+        const group = groups.get(message.reason) ?? { reason: message.reason, count: 0, events: new Map(), sample: message };
+        group.count++;
+        const name = message.eventName ?? "(no event name)";
+        group.events.set(name, (group.events.get(name) ?? 0) + 1);
+        groups.set(message.reason, group);
+      }
+      return batch;
+    },
+    { ...deps.scan, max },
+  );
+  if (read === 0) {
+    deps.print(`${queueName(dlq.url)} is empty: nothing to look at`);
+    return 0;
+  }
+  for (const line of peekReport([...groups.values()], queueName(dlq.url), read, Number(Attributes.ApproximateNumberOfMessages ?? 0), max)) deps.print(line);
+  return 0;
+}
