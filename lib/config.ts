@@ -112,6 +112,52 @@ export interface RelayConfig {
    * @default 200
    */
   readonly apiThrottleBurst: number;
+  /**
+   * Largest request body the ingest function accepts, in bytes (413 above; API Gateway itself stops at 10 MB).
+   * @default 5242880
+   */
+  readonly maxBodyBytes: number;
+  /**
+   * Seconds API Gateway caches an authorizer decision per Authorization header (0 = ask every time). A removed
+   * key stays valid at most this long plus the authorizer's 5-minute secret cache.
+   * @default 300
+   */
+  readonly authorizerCacheSeconds: number;
+  /**
+   * Browser origins allowed to call the API (CORS), comma-separated https origins. Never `*`.
+   * @default - none: CORS off, server-to-server calls only
+   */
+  readonly corsAllowOrigins: readonly string[];
+  /**
+   * AWS X-Ray tracing of the API stage and both functions.
+   * @default false
+   */
+  readonly tracing: boolean;
+  /**
+   * ARN of a customer-managed KMS key encrypting both queues instead of SSE-SQS.
+   * @default - SSE-SQS (AWS-owned keys, no KMS cost)
+   */
+  readonly queueKmsKeyArn?: string;
+  /**
+   * Put an AWS WAF web ACL (AWS managed common and IP reputation rules, a per-IP rate rule) in front of the API.
+   * @default false
+   */
+  readonly waf: boolean;
+  /**
+   * Requests one IP may make in 5 minutes before the WAF rate rule blocks it (with `waf`).
+   * @default 3000
+   */
+  readonly wafRateLimit: number;
+  /**
+   * Alarm when no event was queued for this many hours (0 = no such alarm). For shops with steady traffic.
+   * @default 0
+   */
+  readonly noEventsAlarmHours: number;
+  /**
+   * Alarm when more than this percentage of API requests answer 5xx over 5 minutes.
+   * @default 1
+   */
+  readonly api5xxAlarmPercent: number;
 }
 
 export const RELAY_CONFIG_DEFAULTS = {
@@ -133,7 +179,15 @@ export const RELAY_CONFIG_DEFAULTS = {
   oldestMessageAgeAlarmSeconds: 900,
   apiThrottleRate: 100,
   apiThrottleBurst: 200,
-} as const satisfies Omit<Required<RelayConfig>, "testEventCode" | "alarmEmail" | "tiktokTokenSecretArn">;
+  maxBodyBytes: 5 * 1024 * 1024,
+  authorizerCacheSeconds: 300,
+  corsAllowOrigins: [] as readonly string[],
+  tracing: false,
+  waf: false,
+  wafRateLimit: 3000,
+  noEventsAlarmHours: 0,
+  api5xxAlarmPercent: 1,
+} as const satisfies Omit<Required<RelayConfig>, "testEventCode" | "alarmEmail" | "tiktokTokenSecretArn" | "queueKmsKeyArn">;
 
 /** Inclusive integer ranges; the single place a reviewer checks limits against AWS quotas. */
 const INTEGER_RANGES = {
@@ -152,11 +206,19 @@ const INTEGER_RANGES = {
   oldestMessageAgeAlarmSeconds: [60, 345_600],
   apiThrottleRate: [1, 10_000],
   apiThrottleBurst: [1, 5000],
+  // Lambda's synchronous payload limit is 6 MB.
+  maxBodyBytes: [1024, 6 * 1024 * 1024],
+  // API Gateway's limit for authorizer caching.
+  authorizerCacheSeconds: [0, 3600],
+  // AWS WAF's bounds for a rate-based rule.
+  wafRateLimit: [10, 2_000_000_000],
+  noEventsAlarmHours: [0, 168],
+  api5xxAlarmPercent: [1, 100],
 } as const satisfies Record<string, readonly [number, number]>;
 
 type IntegerKey = keyof typeof INTEGER_RANGES;
 
-const KNOWN_KEYS = [...Object.keys(RELAY_CONFIG_DEFAULTS), "testEventCode", "alarmEmail", "tiktokTokenSecretArn", "stackName"];
+const KNOWN_KEYS = [...Object.keys(RELAY_CONFIG_DEFAULTS), "testEventCode", "alarmEmail", "tiktokTokenSecretArn", "queueKmsKeyArn", "stackName"];
 
 const ALLOWED_RETENTION_DAYS = Object.values(RetentionDays).filter((v): v is RetentionDays => typeof v === "number");
 
@@ -229,12 +291,30 @@ export function readRelayConfig(node: Node): RelayConfig {
     problem("defaultPhoneCountry", defaultPhoneCountry, "an ISO 3166-1 alpha-2 country code such as US or FR");
   }
 
-  const allowCustomEventsRaw: unknown = node.tryGetContext("allowCustomEvents");
-  const parsedAllowCustomEvents = readBoolean(allowCustomEventsRaw);
-  if (parsedAllowCustomEvents === undefined && allowCustomEventsRaw !== undefined) {
-    problem("allowCustomEvents", allowCustomEventsRaw, "true or false");
+  const boolean = (key: "allowCustomEvents" | "tracing" | "waf"): boolean => {
+    const raw: unknown = node.tryGetContext(key);
+    const parsed = readBoolean(raw);
+    if (parsed === undefined && raw !== undefined && raw !== null) problem(key, raw, "true or false");
+    return parsed ?? RELAY_CONFIG_DEFAULTS[key];
+  };
+  const allowCustomEvents = boolean("allowCustomEvents");
+
+  const corsRaw: unknown = node.tryGetContext("corsAllowOrigins");
+  const corsAllowOrigins = (Array.isArray(corsRaw) ? corsRaw.map(String) : typeof corsRaw === "string" ? corsRaw.split(",") : [])
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== "");
+  if (corsRaw !== undefined && corsRaw !== null && !Array.isArray(corsRaw) && typeof corsRaw !== "string") {
+    problem("corsAllowOrigins", corsRaw, "comma-separated origins such as https://shop.example");
   }
-  const allowCustomEvents = parsedAllowCustomEvents ?? RELAY_CONFIG_DEFAULTS.allowCustomEvents;
+  for (const origin of corsAllowOrigins) {
+    // A wildcard would let any web page post events with a key it got hold of.
+    if (!/^https:\/\/[a-z0-9.-]+(:\d+)?$/i.test(origin)) problem("corsAllowOrigins", origin, "https origins only (scheme, host, optional port; never *)");
+  }
+
+  const queueKmsKeyArn = optionalString("queueKmsKeyArn");
+  if (queueKmsKeyArn !== undefined && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/.test(queueKmsKeyArn)) {
+    problem("queueKmsKeyArn", queueKmsKeyArn, "a KMS key ARN such as arn:aws:kms:eu-west-1:123456789012:key/<uuid>");
+  }
 
   const tiktokApiUrl = optionalString("tiktokApiUrl") ?? RELAY_CONFIG_DEFAULTS.tiktokApiUrl;
   if (!isHttpsUrl(tiktokApiUrl)) problem("tiktokApiUrl", tiktokApiUrl, "an https:// URL");
@@ -293,6 +373,15 @@ export function readRelayConfig(node: Node): RelayConfig {
     oldestMessageAgeAlarmSeconds: integer("oldestMessageAgeAlarmSeconds"),
     apiThrottleRate: integer("apiThrottleRate"),
     apiThrottleBurst: integer("apiThrottleBurst"),
+    maxBodyBytes: integer("maxBodyBytes"),
+    authorizerCacheSeconds: integer("authorizerCacheSeconds"),
+    corsAllowOrigins,
+    tracing: boolean("tracing"),
+    queueKmsKeyArn,
+    waf: boolean("waf"),
+    wafRateLimit: integer("wafRateLimit"),
+    noEventsAlarmHours: integer("noEventsAlarmHours"),
+    api5xxAlarmPercent: integer("api5xxAlarmPercent"),
   };
 
   if (problems.length > 0) {
