@@ -2,6 +2,8 @@ import { fileURLToPath } from "node:url";
 import { Duration } from "aws-cdk-lib";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
+import * as kms from "aws-cdk-lib/aws-kms";
+import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { RelayConfig } from "./config";
@@ -24,6 +26,8 @@ export interface EventPipelineProps {
     | "maxReceiveCount"
     | "retryBaseSeconds"
     | "retryMaxSeconds"
+    | "tracing"
+    | "queueKmsKeyArn"
     | "logRetentionDays"
   >;
 }
@@ -37,16 +41,22 @@ export class EventPipeline extends Construct {
   constructor(scope: Construct, id: string, props: EventPipelineProps) {
     super(scope, id);
     const { config } = props;
+    // SSE-SQS by default (no key to manage, no KMS charges); a customer-managed key when the owner wants
+    // control of it. CDK's grants then add the kms:GenerateDataKey/Decrypt each function needs.
+    const encryptionKey = config.queueKmsKeyArn ? kms.Key.fromKeyArn(this, "QueueKey", config.queueKmsKeyArn) : undefined;
+    const encryption = encryptionKey
+      ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: encryptionKey }
+      : { encryption: sqs.QueueEncryption.SQS_MANAGED };
 
     this.deadLetterQueue = new sqs.Queue(this, "DeadLetterQueue", {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      ...encryption,
       enforceSSL: true,
       // The longest SQS allows: time to read the sender's reason, fix and redrive.
       retentionPeriod: Duration.days(14),
     });
 
     this.queue = new sqs.Queue(this, "EventsQueue", {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      ...encryption,
       enforceSSL: true,
       // AWS guidance for Lambda event sources: six times the function timeout, so a batch that is
       // retried after throttling is not redelivered while still in flight.
@@ -61,6 +71,7 @@ export class EventPipeline extends Construct {
       timeout: Duration.seconds(config.senderTimeoutSeconds),
       memorySize: config.senderMemoryMb,
       logRetentionDays: config.logRetentionDays,
+      tracing: config.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       environment: {
         TIKTOK_ACCESS_TOKEN_SECRET_ARN: props.tokenSecret.secretArn,
         TIKTOK_API_URL: config.tiktokApiUrl,

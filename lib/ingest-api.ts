@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import * as apigateway from "aws-cdk-lib/aws-apigateway";
+import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
@@ -9,6 +10,17 @@ import type { RelayConfig } from "./config";
 import { RelayFunction } from "./relay-function";
 
 const INGEST_ENTRY = fileURLToPath(new URL("../lambdas/ingest/index.ts", import.meta.url));
+const AUTHORIZER_ENTRY = fileURLToPath(new URL("../lambdas/authorizer/index.ts", import.meta.url));
+
+// Bodies of the answers API Gateway gives itself, in the same {"error": ...} shape as the ingest function's.
+// UNAUTHORIZED and AUTHORIZER_FAILURE match lambdas/authorizer/authorize.ts (a test checks they agree).
+export const GATEWAY_MESSAGES = {
+  unauthorized: "missing or invalid API key: send the header 'Authorization: Bearer <key>'",
+  authorizerFailure: "the relay cannot check API keys right now; retry later",
+  badRequestBody: "body must be one JSON event object or {\"data\": [events]}",
+  tooLarge: "request body too large: API Gateway accepts at most 10 MB; post fewer events per request",
+  throttled: "too many requests: slow down and retry (the relay's API throttling limits were reached)",
+} as const;
 
 export interface IngestApiProps {
   /** Queue the ingest Lambda sends normalised, hashed events to. */
@@ -26,6 +38,10 @@ export interface IngestApiProps {
     | "logRetentionDays"
     | "apiThrottleRate"
     | "apiThrottleBurst"
+    | "maxBodyBytes"
+    | "authorizerCacheSeconds"
+    | "corsAllowOrigins"
+    | "tracing"
   >;
 }
 
@@ -33,10 +49,27 @@ export interface IngestApiProps {
 export class IngestApi extends Construct {
   public readonly api: apigateway.RestApi;
   public readonly ingestFunction: RelayFunction;
+  public readonly authorizerFunction: RelayFunction;
 
   constructor(scope: Construct, id: string, props: IngestApiProps) {
     super(scope, id);
     const { config } = props;
+    const tracing = config.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED;
+
+    this.authorizerFunction = new RelayFunction(this, "AuthorizerFunction", {
+      entry: AUTHORIZER_ENTRY,
+      description: "Checks the bearer key of POST /events against the ingest key secret",
+      timeout: Duration.seconds(5),
+      memorySize: 256,
+      logRetentionDays: config.logRetentionDays,
+      tracing,
+      environment: {
+        INGEST_API_KEY_SECRET_ARN: props.apiKeySecret.secretArn,
+        POWERTOOLS_SERVICE_NAME: "tiktok-relay-authorizer",
+      },
+    });
+    // Only the authorizer reads the keys; the ingest function never sees them.
+    props.apiKeySecret.grantRead(this.authorizerFunction);
 
     this.ingestFunction = new RelayFunction(this, "IngestFunction", {
       entry: INGEST_ENTRY,
@@ -45,9 +78,11 @@ export class IngestApi extends Construct {
       timeout: Duration.seconds(10),
       memorySize: config.ingestMemoryMb,
       logRetentionDays: config.logRetentionDays,
+      tracing,
       environment: {
         EVENTS_QUEUE_URL: props.queue.queueUrl,
-        INGEST_API_KEY_SECRET_ARN: props.apiKeySecret.secretArn,
+        MAX_BODY_BYTES: String(config.maxBodyBytes),
+        ...(config.corsAllowOrigins.length > 0 ? { CORS_ALLOW_ORIGINS: config.corsAllowOrigins.join(",") } : {}),
         TIKTOK_PIXEL_CODE: config.pixelCode,
         ...(config.testEventCode ? { TIKTOK_TEST_EVENT_CODE: config.testEventCode } : {}),
         DEFAULT_PHONE_COUNTRY: config.defaultPhoneCountry,
@@ -58,7 +93,6 @@ export class IngestApi extends Construct {
     });
     // Send only: raw events never leave the ingest Lambda, and it has no business reading the queue.
     props.queue.grantSendMessages(this.ingestFunction);
-    props.apiKeySecret.grantRead(this.ingestFunction);
 
     const accessLogGroup = new logs.LogGroup(this, "AccessLogs", {
       retention: config.logRetentionDays,
@@ -75,6 +109,7 @@ export class IngestApi extends Construct {
         throttlingRateLimit: config.apiThrottleRate,
         throttlingBurstLimit: config.apiThrottleBurst,
         metricsEnabled: true,
+        tracingEnabled: config.tracing,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogGroup),
         // One JSON line per request; no source IP (a personal identifier), no IAM fields (unused here).
         accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields({
@@ -91,8 +126,56 @@ export class IngestApi extends Construct {
       },
     });
 
-    // No CORS: callers are shop servers, and a browser must never hold the bearer key.
-    this.api.root.addResource("events").addMethod("POST", new apigateway.LambdaIntegration(this.ingestFunction));
+    const authorizer = new apigateway.RequestAuthorizer(this, "KeyAuthorizer", {
+      handler: this.authorizerFunction,
+      // Cached per key: a valid caller costs one authorizer run per cache period, not one per request.
+      identitySources: [apigateway.IdentitySource.header("Authorization")],
+      resultsCacheTtl: Duration.seconds(config.authorizerCacheSeconds),
+    });
+
+    // What API Gateway can check before any function runs: the body is a JSON object (the ingest function
+    // then checks every field and says which one is wrong).
+    const eventsBody = this.api.addModel("EventsBody", {
+      contentType: "application/json",
+      modelName: "EventsBody",
+      schema: { schema: apigateway.JsonSchemaVersion.DRAFT4, title: "EventsBody", type: apigateway.JsonSchemaType.OBJECT },
+    });
+    const validator = this.api.addRequestValidator("BodyValidator", { validateRequestBody: true, validateRequestParameters: true });
+
+    // CORS stays off unless origins are listed: callers are shop servers, and a browser holding the bearer key
+    // is a key anyone can read. Never `*`.
+    const events = this.api.root.addResource("events", {
+      defaultCorsPreflightOptions:
+        config.corsAllowOrigins.length > 0
+          ? { allowOrigins: [...config.corsAllowOrigins], allowMethods: ["POST"], allowHeaders: ["Authorization", "Content-Type"] }
+          : undefined,
+    });
+    events.addMethod("POST", new apigateway.LambdaIntegration(this.ingestFunction), {
+      authorizer,
+      requestValidator: validator,
+      requestModels: { "application/json": eventsBody },
+      requestParameters: { "method.request.header.Authorization": true },
+    });
+
+    this.addGatewayResponses();
+  }
+
+  /** API Gateway's own answers, as JSON a caller's code can read like the function's. */
+  private addGatewayResponses(): void {
+    const json = (message: string) => ({ "application/json": JSON.stringify({ error: message }) });
+    const responses: [string, apigateway.ResponseType, string, string?][] = [
+      ["Unauthorized", apigateway.ResponseType.UNAUTHORIZED, GATEWAY_MESSAGES.unauthorized],
+      ["MissingAuthToken", apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN, "no such route: POST /events is the ingest endpoint", "404"],
+      // A failing authorizer (keys unreadable) is a temporary condition: 503 tells the caller to retry.
+      ["AuthorizerFailure", apigateway.ResponseType.AUTHORIZER_FAILURE, GATEWAY_MESSAGES.authorizerFailure, "503"],
+      ["AuthorizerConfiguration", apigateway.ResponseType.AUTHORIZER_CONFIGURATION_ERROR, GATEWAY_MESSAGES.authorizerFailure, "503"],
+      ["BadRequestBody", apigateway.ResponseType.BAD_REQUEST_BODY, GATEWAY_MESSAGES.badRequestBody],
+      ["RequestTooLarge", apigateway.ResponseType.REQUEST_TOO_LARGE, GATEWAY_MESSAGES.tooLarge],
+      ["Throttled", apigateway.ResponseType.THROTTLED, GATEWAY_MESSAGES.throttled],
+    ];
+    for (const [id, type, message, statusCode] of responses) {
+      this.api.addGatewayResponse(id, { type, statusCode, templates: json(message) });
+    }
   }
 
   /** Full URL of POST /events. */

@@ -1,11 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { AUTHORIZER_FAILURE_MESSAGE, UNAUTHORIZED_MESSAGE, type Authorizer } from "../lambdas/authorizer/authorize";
 
 // Plays API Gateway's REST proxy integration on loopback: each request becomes the event the ingest
 // Lambda receives in AWS, and the handler's result becomes the response.
 
 export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+export interface Route {
+  handler: ProxyHandler;
+  /** Runs first, like the API's request authorizer: a refusal never reaches the handler. */
+  authorizer?: Authorizer;
+}
 
 /** API Gateway refuses payloads over 10 MB before the function runs; so does this server. */
 const API_GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
@@ -15,7 +22,7 @@ export interface LocalApi {
   close(): Promise<void>;
 }
 
-export async function startLocalApi(port: number, routes: Record<string, ProxyHandler>): Promise<LocalApi> {
+export async function startLocalApi(port: number, routes: Record<string, Route>): Promise<LocalApi> {
   const server: Server = createServer((request, response) => {
     handle(request, response, routes).catch((error: unknown) => {
       send(response, 500, { error: `local API failed: ${error instanceof Error ? error.message : String(error)}` });
@@ -36,7 +43,7 @@ export async function startLocalApi(port: number, routes: Record<string, ProxyHa
   };
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse, routes: Record<string, ProxyHandler>) {
+async function handle(request: IncomingMessage, response: ServerResponse, routes: Record<string, Route>) {
   const path = new URL(request.url ?? "/", "http://localhost").pathname;
   const route = routes[`${request.method} ${path}`];
   if (!route) {
@@ -58,9 +65,28 @@ async function handle(request: IncomingMessage, response: ServerResponse, routes
   );
   // Raw bytes travel base64-encoded, as API Gateway does for binary payloads, so that a body that is not
   // UTF-8 reaches the handler exactly as sent.
-  const result = await route(proxyEvent(request.method ?? "GET", path, headers, body.toString("base64"), true));
+  const event = proxyEvent(request.method ?? "GET", path, headers, body.toString("base64"), true);
+  if (route.authorizer) {
+    const decision = await authorize(route.authorizer, event);
+    if ("status" in decision) return send(response, decision.status, { error: decision.error });
+    event.requestContext = { authorizer: decision.context } as unknown as APIGatewayProxyEvent["requestContext"];
+  }
+  const result = await route.handler(event);
   response.writeHead(result.statusCode, { "Content-Type": "application/json", ...(result.headers as Record<string, string>) });
   response.end(result.body);
+}
+
+/** API Gateway's behaviour around a request authorizer, including the stack's gateway responses. */
+async function authorize(authorizer: Authorizer, event: APIGatewayProxyEvent): Promise<{ context: unknown } | { status: number; error: string }> {
+  // The identity source is the Authorization header: without it API Gateway answers 401 by itself.
+  if (!Object.keys(event.headers).some((name) => name.toLowerCase() === "authorization")) return { status: 401, error: UNAUTHORIZED_MESSAGE };
+  try {
+    const result = await authorizer({ headers: event.headers, methodArn: `arn:aws:execute-api:local:000000000000:local/local/${event.httpMethod}${event.path}` });
+    return { context: result.context ?? {} };
+  } catch (error) {
+    if (error instanceof Error && error.message === "Unauthorized") return { status: 401, error: UNAUTHORIZED_MESSAGE };
+    return { status: 503, error: AUTHORIZER_FAILURE_MESSAGE };
+  }
 }
 
 /** The event API Gateway's REST proxy integration hands the function for one request. */

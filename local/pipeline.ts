@@ -2,7 +2,8 @@ import { readIngestConfig, readSenderConfig, integer, optional } from "../lambda
 import type { Log } from "../lambdas/core/log";
 import type { TikTokTransport } from "../lambdas/core/tiktok-transport";
 import { httpTransport } from "../lambdas/core/tiktok-transport";
-import { parseKeys } from "../lambdas/ingest/auth";
+import { parseKeys } from "../lambdas/authorizer/api-keys";
+import { createAuthorizer } from "../lambdas/authorizer/authorize";
 import { createIngestHandler } from "../lambdas/ingest/ingest";
 import { sqsEventQueue } from "../lambdas/ingest/sqs-event-queue";
 import { createSenderHandler } from "../lambdas/sender/sender";
@@ -53,9 +54,9 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     visibilityTimeoutSeconds,
   });
   const apiKeys = parseKeys(optional(env, "INGEST_API_KEY") ?? LOCAL_DEFAULT_API_KEY);
+  const authorizer = createAuthorizer({ apiKeys: async () => apiKeys, log });
   const ingest = createIngestHandler({
     config: ingestConfig,
-    apiKeys: async () => apiKeys,
     queue: sqsEventQueue(queues.client, queues.eventsQueueUrl),
     log,
   });
@@ -79,7 +80,7 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
   });
   let api;
   try {
-    api = await startLocalApi(integer(env, "PORT", 3000, 0, 65_535), { "POST /events": ingest });
+    api = await startLocalApi(integer(env, "PORT", 3000, 0, 65_535), { "POST /events": { handler: ingest, authorizer } });
   } catch (error) {
     await eventSource.stop();
     await queues.close();

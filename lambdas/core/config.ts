@@ -13,6 +13,8 @@ export interface IngestConfig {
   maxEventAgeDays: number;
   allowCustomEvents: boolean;
   maxBodyBytes: number;
+  /** Browser origins that may read ingest responses (CORS); empty for server-to-server use. */
+  corsAllowOrigins: string[];
 }
 
 export interface SenderConfig {
@@ -47,6 +49,7 @@ export function readIngestConfig(env: Env): IngestConfig {
     maxEventAgeDays: maxEventAgeDays(env),
     allowCustomEvents: boolean(env, "ALLOW_CUSTOM_EVENTS", false),
     maxBodyBytes: integer(env, "MAX_BODY_BYTES", 5 * 1024 * 1024, 1024, 6 * 1024 * 1024),
+    corsAllowOrigins: (optional(env, "CORS_ALLOW_ORIGINS") ?? "").split(",").map((origin) => origin.trim()).filter(Boolean),
   };
 }
 

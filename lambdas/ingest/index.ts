@@ -2,19 +2,17 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import middy from "@middy/core";
-import { readSecretString, requiredEnv } from "../aws/secret";
+import { requiredEnv } from "../aws/secret";
 import { readIngestConfig } from "../core/config";
-import { parseKeys } from "./auth";
 import { createIngestHandler } from "./ingest";
 import { sqsEventQueue } from "./sqs-event-queue";
 
-// Lambda entry: wires the ingest handler to SQS, Secrets Manager and Powertools' logger.
+// Lambda entry: wires the ingest handler to SQS and Powertools' logger. The API's authorizer has checked
+// the caller's key before this runs.
 const logger = new Logger();
-const keySecretArn = requiredEnv("INGEST_API_KEY_SECRET_ARN");
 
 const ingest = createIngestHandler({
   config: readIngestConfig(process.env),
-  apiKeys: async () => parseKeys(await readSecretString(keySecretArn)),
   queue: sqsEventQueue(new SQSClient({}), requiredEnv("EVENTS_QUEUE_URL")),
   log: logger,
 });

@@ -3,17 +3,15 @@ import type { IngestConfig } from "../core/config";
 import type { Log } from "../core/log";
 import { prepareEvent } from "../core/prepare";
 import { LIMITS, PIXEL_CODE, type EventIssue, type QueuedEvent } from "../core/schema";
-import { bearerToken, isValidKey } from "./auth";
 import type { EventQueue, QueueEntry } from "./event-queue";
 import { entryBytes, SQS_BATCH_BYTES } from "./sqs-event-queue";
 
 // API Gateway request → validated, hashed events → one queue message each. All or nothing: if any event is
-// invalid, none is enqueued and the caller learns every problem at once.
+// invalid, none is enqueued and the caller learns every problem at once. The caller's key was checked by
+// the API's authorizer before this runs (lambdas/authorizer).
 
 export interface IngestDeps {
   config: IngestConfig;
-  /** The valid bearer keys (cached by the caller's implementation). */
-  apiKeys: () => Promise<string[]>;
   queue: EventQueue;
   log: Log;
   now?: () => number;
@@ -27,22 +25,16 @@ export function createIngestHandler(deps: IngestDeps): Handler {
   const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
   return async (request) => {
     const result = await ingest(request);
-    deps.log.info("ingest", { status: result.statusCode, ...result.logFields });
-    return { statusCode: result.statusCode, headers: { "Content-Type": "application/json" }, body: JSON.stringify(result.body) };
+    const keyId = (request.requestContext?.authorizer as { keyId?: string } | null | undefined)?.keyId;
+    deps.log.info("ingest", { status: result.statusCode, keyId, ...result.logFields });
+    return {
+      statusCode: result.statusCode,
+      headers: { "Content-Type": "application/json", ...corsHeaders(request.headers, deps.config.corsAllowOrigins) },
+      body: JSON.stringify(result.body),
+    };
   };
 
   async function ingest(request: APIGatewayProxyEvent): Promise<Reply> {
-    let keys: string[];
-    try {
-      keys = await deps.apiKeys();
-    } catch (error) {
-      deps.log.error("cannot read the ingest API keys", { reason: error instanceof Error ? error.message : String(error) });
-      return reply(503, { error: "the relay cannot read its API keys right now; retry later" });
-    }
-    if (!isValidKey(bearerToken(request.headers), keys)) {
-      return reply(401, { error: "missing or invalid API key: send the header 'Authorization: Bearer <key>'" });
-    }
-
     const raw = request.body ?? "";
     const bytes = request.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8");
     if (bytes.length > deps.config.maxBodyBytes) {
@@ -104,6 +96,13 @@ export function createIngestHandler(deps: IngestDeps): Handler {
     }
     return reply(202, { accepted: entries.length, event_ids: eventIds, warnings }, { accepted: entries.length, warnings: warnings.length });
   }
+}
+
+/** Echoes an allowed browser origin (never `*`); server-to-server callers send no Origin and get nothing. */
+function corsHeaders(headers: Record<string, string | undefined> | null, allowed: readonly string[]): Record<string, string> {
+  if (allowed.length === 0) return {};
+  const origin = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === "origin")?.[1];
+  return origin && allowed.includes(origin) ? { "Access-Control-Allow-Origin": origin, Vary: "Origin" } : {};
 }
 
 interface Reply {

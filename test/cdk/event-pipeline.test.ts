@@ -143,3 +143,30 @@ describe("pipeline settings from context", () => {
     });
   });
 });
+
+describe("customer-managed queue encryption", () => {
+  const keyArn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555";
+  const custom = synth({ queueKmsKeyArn: keyArn });
+
+  it("encrypts both queues with the given KMS key instead of SSE-SQS", () => {
+    const queues = Object.values(custom.template.findResources("AWS::SQS::Queue")).map((q) => q.Properties);
+    expect(queues).toHaveLength(2);
+    for (const queue of queues) {
+      expect(queue.KmsMasterKeyId).toBe(keyArn);
+      expect(queue.SqsManagedSseEnabled).toBeUndefined();
+    }
+  });
+
+  it("lets the ingest function encrypt and the sender decrypt with that key only", () => {
+    const kmsStatements = Object.values(custom.template.findResources("AWS::IAM::Policy"))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith("kms:")));
+    expect(kmsStatements.length).toBeGreaterThanOrEqual(2);
+    for (const statement of kmsStatements) expect(statement.Resource).toBe(keyArn);
+    expect(kmsStatements.flatMap((s) => [s.Action].flat())).toEqual(expect.arrayContaining(["kms:Decrypt", "kms:GenerateDataKey*"]));
+  });
+
+  it("refuses something that is not a KMS key ARN", () => {
+    expect(() => synth({ queueKmsKeyArn: "alias/my-key" })).toThrow(/queueKmsKeyArn/);
+  });
+});

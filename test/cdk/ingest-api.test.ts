@@ -36,8 +36,12 @@ describe("ingest API", () => {
       RestApiId: { Ref: apiId },
       ResourceId: { Ref: eventsId },
       HttpMethod: "POST",
-      // The key is checked by the Lambda (constant-time, several keys for rotation), not by API Gateway.
-      AuthorizationType: "NONE",
+      // API Gateway refuses a request without a valid key before the ingest function runs.
+      AuthorizationType: "CUSTOM",
+      AuthorizerId: { Ref: id(stack.ingestApi.node.findChild("KeyAuthorizer") as never) },
+      RequestValidatorId: Match.anyValue(),
+      RequestModels: { "application/json": Match.anyValue() },
+      RequestParameters: { "method.request.header.Authorization": true },
       Integration: {
         Type: "AWS_PROXY",
         IntegrationHttpMethod: "POST",
@@ -48,7 +52,7 @@ describe("ingest API", () => {
     });
   });
 
-  it("exposes POST /events only: no CORS preflight, nothing on the root", () => {
+  it("exposes POST /events only: no CORS preflight by default, nothing on the root", () => {
     const methods = Object.values(template.findResources("AWS::ApiGateway::Method"));
     expect(methods.map((m) => m.Properties.HttpMethod)).toEqual(["POST"]);
     template.resourcePropertiesCountIs("AWS::ApiGateway::Method", { HttpMethod: "OPTIONS" }, 0);
@@ -86,6 +90,73 @@ describe("ingest API", () => {
   });
 });
 
+describe("key authorizer", () => {
+  it("is a REQUEST authorizer on the Authorization header, cached for 300 s, running the authorizer function", () => {
+    template.hasResourceProperties("AWS::ApiGateway::Authorizer", {
+      Type: "REQUEST",
+      IdentitySource: "method.request.header.Authorization",
+      AuthorizerResultTtlInSeconds: 300,
+      AuthorizerUri: { "Fn::Join": ["", Match.arrayWith([{ "Fn::GetAtt": [id(stack.ingestApi.authorizerFunction), "Arn"] }])] },
+    });
+  });
+
+  it("follows authorizerCacheSeconds", () => {
+    synth({ authorizerCacheSeconds: "0" }).template.hasResourceProperties("AWS::ApiGateway::Authorizer", { AuthorizerResultTtlInSeconds: 0 });
+  });
+
+  it("may read the ingest key secret and nothing else", () => {
+    const policies = template.findResources("AWS::IAM::Policy", {
+      Properties: { Roles: Match.arrayWith([{ Ref: id(stack.ingestApi.authorizerFunction.role!) }]) },
+    });
+    const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+    expect(statements.map((s) => s.Resource)).toEqual([{ Ref: id(stack.ingestApiKeySecret) }]);
+    expect(statements.flatMap(actions).sort()).toEqual(["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]);
+  });
+
+  it("answers API Gateway's own errors as JSON {error}: 401 with the same text the authorizer code uses, 503 when keys are unreadable", async () => {
+    const { UNAUTHORIZED_MESSAGE, AUTHORIZER_FAILURE_MESSAGE } = await import("../../lambdas/authorizer/authorize");
+    const responses = Object.values(template.findResources("AWS::ApiGateway::GatewayResponse")).map((r) => r.Properties);
+    const byType = Object.fromEntries(responses.map((r) => [r.ResponseType, r]));
+    expect(byType.UNAUTHORIZED).toMatchObject({ ResponseTemplates: { "application/json": JSON.stringify({ error: UNAUTHORIZED_MESSAGE }) } });
+    expect(byType.AUTHORIZER_FAILURE).toMatchObject({ StatusCode: "503", ResponseTemplates: { "application/json": JSON.stringify({ error: AUTHORIZER_FAILURE_MESSAGE }) } });
+    expect(byType.AUTHORIZER_CONFIGURATION_ERROR).toMatchObject({ StatusCode: "503" });
+    expect(byType.MISSING_AUTHENTICATION_TOKEN).toMatchObject({ StatusCode: "404" });
+    for (const type of ["BAD_REQUEST_BODY", "REQUEST_TOO_LARGE", "THROTTLED"]) {
+      expect(JSON.parse(byType[type].ResponseTemplates["application/json"])).toEqual({ error: expect.any(String) });
+    }
+  });
+
+  it("validates the body as a JSON object before the function runs", () => {
+    template.hasResourceProperties("AWS::ApiGateway::RequestValidator", { ValidateRequestBody: true, ValidateRequestParameters: true });
+    template.hasResourceProperties("AWS::ApiGateway::Model", { ContentType: "application/json", Schema: Match.objectLike({ type: "object" }) });
+  });
+});
+
+describe("CORS and tracing from context", () => {
+  const custom = synth({ corsAllowOrigins: "https://shop.example,https://www.shop.example", tracing: "true" });
+
+  it("adds a preflight for the listed origins only, and tells the ingest function which origins to echo", () => {
+    const options = Object.values(custom.template.findResources("AWS::ApiGateway::Method", { Properties: { HttpMethod: "OPTIONS" } }));
+    expect(options).toHaveLength(1);
+    const headers = JSON.stringify(options[0]!.Properties.Integration.IntegrationResponses);
+    expect(headers).toContain("https://shop.example");
+    expect(headers).not.toContain("'*'");
+    custom.template.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: { Variables: Match.objectLike({ CORS_ALLOW_ORIGINS: "https://shop.example,https://www.shop.example" }) },
+    });
+  });
+
+  it("refuses a wildcard origin at synth", () => {
+    expect(() => synth({ corsAllowOrigins: "*" })).toThrow(/corsAllowOrigins/);
+  });
+
+  it("turns on X-Ray for the stage and the three functions", () => {
+    custom.template.hasResourceProperties("AWS::ApiGateway::Stage", { TracingEnabled: true });
+    const traced = Object.values(custom.template.findResources("AWS::Lambda::Function")).filter((f) => f.Properties.TracingConfig?.Mode === "Active");
+    expect(traced).toHaveLength(3);
+  });
+});
+
 describe("ingest permissions", () => {
   const policies = template.findResources("AWS::IAM::Policy", {
     Properties: { Roles: Match.arrayWith([{ Ref: id(stack.ingestApi.ingestFunction.role!) }]) },
@@ -106,15 +177,12 @@ describe("ingest permissions", () => {
     }
   });
 
-  it("reads the ingest key secret only, never the TikTok token", () => {
-    const secretStatements = statements.filter((s) => actions(s).some((a) => a.startsWith("secretsmanager:")));
-    expect(secretStatements.map((s) => s.Resource)).toEqual([{ Ref: id(stack.ingestApiKeySecret) }]);
-    expect(actions(secretStatements[0]!)).toContain("secretsmanager:GetSecretValue");
-    expect(JSON.stringify(statements)).not.toContain(id(stack.tiktokTokenSecret));
+  it("reads no secret at all: the authorizer checked the key", () => {
+    expect(statements.flatMap(actions).filter((a) => a.startsWith("secretsmanager:"))).toEqual([]);
   });
 
   it("has no other permissions", () => {
-    expect(statements).toHaveLength(2);
+    expect(statements).toHaveLength(1);
   });
 });
 

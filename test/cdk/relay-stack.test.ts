@@ -39,14 +39,20 @@ describe("RelayStack functions", () => {
     });
   });
 
-  it("gives the ingest function its settings, queue and key secret", () => {
+  it("gives the authorizer the key secret, and the ingest function its settings and queue (no secret)", () => {
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Timeout: 5,
+      Environment: { Variables: { INGEST_API_KEY_SECRET_ARN: { Ref: ingestKeyId }, POWERTOOLS_SERVICE_NAME: "tiktok-relay-authorizer" } },
+    });
     template.hasResourceProperties("AWS::Lambda::Function", {
       Timeout: 10,
       MemorySize: 512,
       Environment: {
         Variables: {
           EVENTS_QUEUE_URL: { Ref: queueId },
-          INGEST_API_KEY_SECRET_ARN: { Ref: ingestKeyId },
+          INGEST_API_KEY_SECRET_ARN: Match.absent(),
+          MAX_BODY_BYTES: "5242880",
+          CORS_ALLOW_ORIGINS: Match.absent(),
           TIKTOK_PIXEL_CODE: "C4ABCDEFGH12345",
           TIKTOK_TEST_EVENT_CODE: Match.absent(),
           DEFAULT_PHONE_COUNTRY: "US",
@@ -79,9 +85,9 @@ describe("RelayStack functions", () => {
     });
   });
 
-  it("bundles both handlers as minified ESM with the require shim and a source map", () => {
+  it("bundles the three handlers as minified ESM with the require shim and a source map", () => {
     const assets = readdirSync(assemblyDir).filter((name) => name.startsWith("asset."));
-    expect(assets).toHaveLength(2);
+    expect(assets).toHaveLength(3);
     for (const asset of assets) {
       const bundle = readFileSync(join(assemblyDir, asset, "index.mjs"), "utf8");
       expect(bundle.startsWith("import { createRequire as topLevelCreateRequire } from 'module';")).toBe(true);
@@ -154,6 +160,7 @@ describe("RelayStack with optional settings", () => {
 
   it("passes them to the functions", () => {
     optional.hasResourceProperties("AWS::Lambda::Function", {
+      Timeout: 10,
       MemorySize: 256,
       Environment: {
         Variables: Match.objectLike({
@@ -171,6 +178,7 @@ describe("RelayStack with optional settings", () => {
       Environment: { Variables: Match.objectLike({ TIKTOK_REQUEST_TIMEOUT_MS: "5000", MAX_EVENT_AGE_DAYS: "3" }) },
     });
     const retentions = Object.values(optional.findResources("AWS::Logs::LogGroup")).map((r) => r.Properties.RetentionInDays);
-    expect(retentions).toEqual([7, 7, 7]);
+    // authorizer, ingest, sender, API access logs
+    expect(retentions).toEqual([7, 7, 7, 7]);
   });
 });

@@ -47,21 +47,34 @@ beforeEach(() => {
   };
 });
 
-describe("ingest Lambda entry", () => {
-  it("authenticates with any key from the secret and enqueues to EVENTS_QUEUE_URL", async () => {
+describe("authorizer Lambda entry", () => {
+  it("accepts any key stored in the secret and reads the secret once for many requests", async () => {
     secrets.on(GetSecretValueCommand, { SecretId: KEY_ARN }).resolves({ SecretString: "old-key, new-key\n" });
+    const { handler } = (await import("../../lambdas/authorizer/index")) as {
+      handler: (event: unknown, context: Context) => Promise<{ principalId: string }>;
+    };
+    const methodArn = "arn:aws:execute-api:us-east-1:123456789012:abc/v1/POST/events";
+    await expect(handler({ headers: { Authorization: "Bearer new-key" }, methodArn }, context)).resolves.toMatchObject({ principalId: "ingest-key" });
+    await expect(handler({ headers: { Authorization: "Bearer old-key" }, methodArn }, context)).resolves.toMatchObject({ principalId: "ingest-key" });
+    await expect(handler({ headers: { Authorization: "Bearer other" }, methodArn }, context)).rejects.toThrow("Unauthorized");
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+  });
+});
+
+describe("ingest Lambda entry", () => {
+  it("enqueues to EVENTS_QUEUE_URL with the settings from the environment", async () => {
     const { handler } = (await import("../../lambdas/ingest/index")) as {
       handler: (event: unknown, context: Context) => Promise<APIGatewayProxyResult>;
     };
     const event = { event: "Lead", event_id: "lead-7", user: { email: "x@y.zz" } };
-    const accepted = await handler(apiEvent(event, { Authorization: "Bearer new-key" }), context);
+    const accepted = await handler(apiEvent(event, { Authorization: "Bearer checked-by-the-authorizer" }), context);
     expect(accepted.statusCode).toBe(202);
-    const refused = await handler(apiEvent(event, { Authorization: "Bearer other" }), context);
-    expect(refused.statusCode).toBe(401);
-    // the secret is read once and cached across invocations
-    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
     const queued = await takeAll(queues.client, queues.eventsQueueUrl);
-    expect(queued.map((message) => JSON.parse(message.Body!).event.event_id)).toEqual(["lead-7"]);
+    expect(queued.map((message) => JSON.parse(message.Body!))).toEqual([
+      { pixel_code: "C4PIXEL0000000000001", event: expect.objectContaining({ event: "Lead", event_id: "lead-7" }) },
+    ]);
+    // no Secrets Manager call: the key was checked before the function ran
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
   });
 });
 

@@ -1,0 +1,55 @@
+import { createHash } from "node:crypto";
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
+import type { Log } from "../core/log";
+import { bearerToken, isValidKey } from "./api-keys";
+
+// The REST API's request authorizer for POST /events: a request without a valid bearer key is refused by
+// API Gateway before the ingest function runs (or costs anything beyond this check, cached per key).
+
+/** What a caller reads in the 401 body; the stack's gateway response and the local API say the same. */
+export const UNAUTHORIZED_MESSAGE = "missing or invalid API key: send the header 'Authorization: Bearer <key>'";
+/** When the keys cannot be read: a 503, so the caller retries rather than doubting its key. */
+export const AUTHORIZER_FAILURE_MESSAGE = "the relay cannot check API keys right now; retry later";
+
+export interface AuthorizerDeps {
+  /** The valid bearer keys (several during a rotation). */
+  apiKeys: () => Promise<string[]>;
+  log: Log;
+}
+
+export type Authorizer = (event: Pick<APIGatewayRequestAuthorizerEvent, "headers" | "methodArn">) => Promise<APIGatewayAuthorizerResult>;
+
+export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
+  return async (event) => {
+    // A failure to read the keys propagates: API Gateway answers 500 (mapped to 503), not 401, so a
+    // caller retries instead of believing its key is wrong.
+    const keys = await deps.apiKeys();
+    const presented = bearerToken(event.headers);
+    if (!isValidKey(presented, keys)) {
+      deps.log.info("refused", { reason: presented ? "unknown key" : "no bearer key" });
+      // The exact message API Gateway turns into a 401 (and does not cache as an Allow).
+      throw new Error("Unauthorized");
+    }
+    return {
+      principalId: "ingest-key",
+      // The decision is cached per Authorization header: allow the whole stage, not only this method ARN,
+      // so the cached answer holds for every route that uses this authorizer.
+      policyDocument: {
+        Version: "2012-10-17",
+        Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: stageWildcard(event.methodArn) }],
+      },
+      // Which key was used, without the key: a log line can tell an old key from a new one during rotation.
+      context: { keyId: keyId(presented!) },
+    };
+  };
+}
+
+export function keyId(key: string): string {
+  return createHash("sha256").update(key).digest("hex").slice(0, 12);
+}
+
+/** arn:aws:execute-api:region:account:apiId/stage/METHOD/path → arn:aws:execute-api:region:account:apiId/stage/* */
+function stageWildcard(methodArn: string): string {
+  const [prefix, stage] = methodArn.split("/");
+  return `${prefix}/${stage}/*`;
+}

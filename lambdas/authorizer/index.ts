@@ -1,0 +1,14 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import middy from "@middy/core";
+import { readSecretString, requiredEnv } from "../aws/secret";
+import { parseKeys } from "./api-keys";
+import { createAuthorizer } from "./authorize";
+
+// Lambda entry: the request authorizer in front of POST /events, keys from Secrets Manager (cached).
+const logger = new Logger();
+const keySecretArn = requiredEnv("INGEST_API_KEY_SECRET_ARN");
+
+const authorize = createAuthorizer({ apiKeys: async () => parseKeys(await readSecretString(keySecretArn)), log: logger });
+
+export const handler = middy(authorize).use(injectLambdaContext(logger));
