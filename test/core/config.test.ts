@@ -20,6 +20,7 @@ describe("readIngestConfig", () => {
       maxEventAgeDays: 7,
       allowCustomEvents: false,
       maxBodyBytes: 5 * 1024 * 1024,
+      corsAllowOrigins: [],
     });
   });
 
@@ -40,6 +41,7 @@ describe("readIngestConfig", () => {
         MAX_EVENT_AGE_DAYS: "30",
         ALLOW_CUSTOM_EVENTS: "TRUE",
         MAX_BODY_BYTES: "1024",
+        CORS_ALLOW_ORIGINS: " https://shop.example , https://www.shop.example",
       }),
     ).toEqual({
       pixelCode: "C4ABCDEFGHIJ12345678",
@@ -48,6 +50,7 @@ describe("readIngestConfig", () => {
       maxEventAgeDays: 30,
       allowCustomEvents: true,
       maxBodyBytes: 1024,
+      corsAllowOrigins: ["https://shop.example", "https://www.shop.example"],
     });
   });
 
