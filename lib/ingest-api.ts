@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import * as apigateway from "aws-cdk-lib/aws-apigateway";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
@@ -100,6 +100,8 @@ export class IngestApi extends Construct {
     });
 
     this.api = new apigateway.RestApi(this, "Api", {
+      // API Gateway reports metrics by API name: one name per stack keeps two relays' numbers apart.
+      restApiName: Stack.of(this).stackName,
       description: "tiktok-events-relay: POST /events with a bearer key",
       endpointTypes: [apigateway.EndpointType.REGIONAL],
       // Access logging needs the account-level API Gateway → CloudWatch Logs role; a fresh account has none.

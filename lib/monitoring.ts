@@ -1,4 +1,5 @@
 import { Duration, Stack } from "aws-cdk-lib";
+import type { RestApi } from "aws-cdk-lib/aws-apigateway";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
@@ -7,67 +8,245 @@ import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { RelayConfig } from "./config";
+import { metricsNamespace } from "./relay-function";
 
 export interface MonitoringProps {
+  /** The ingest API; its deployment stage's metrics (requests, 4XX, 5XX) are watched. */
+  readonly api: RestApi;
+  readonly ingestFunction: IFunction;
   readonly queue: IQueue;
   readonly deadLetterQueue: IQueue;
   readonly senderFunction: IFunction;
-  readonly config: Pick<RelayConfig, "alarmEmail" | "oldestMessageAgeAlarmSeconds">;
+  readonly config: Pick<RelayConfig, "alarmEmail" | "oldestMessageAgeAlarmSeconds" | "noEventsAlarmHours" | "api5xxAlarmPercent">;
 }
 
 /** Names of the alarms; add one here and in the constructor to extend. */
-export type RelayAlarmName = "dlqNotEmpty" | "oldestMessageTooOld" | "senderErrors";
+export type RelayAlarmName =
+  | "dlqNotEmpty"
+  | "oldestMessageTooOld"
+  | "senderErrors"
+  | "senderThrottles"
+  | "api5xxRate"
+  | "tiktokRejections"
+  | "noEventsReceived";
 
-/** Alarms on the failures a relay owner must act on, all notifying one SNS topic. */
+/** `noEventsReceived` exists only when `noEventsAlarmHours` > 0. */
+export type RelayAlarms = Readonly<Record<Exclude<RelayAlarmName, "noEventsReceived">, cloudwatch.Alarm> & { noEventsReceived?: cloudwatch.Alarm }>;
+
+// The sender's EMF metrics. Names as in lambdas/sender/sender.ts `SenderMetric` (infrastructure does not import
+// runtime code); the service dimension is the sender's POWERTOOLS_SERVICE_NAME (lib/event-pipeline.ts).
+type SenderMetricName = "EventsDelivered" | "EventsRetried" | "EventsRejected" | "EventsTooOld" | "EventsDeadLettered";
+const SENDER_SERVICE = "tiktok-relay-sender";
+
+const FIVE_MINUTES = Duration.minutes(5);
+const ONE_MINUTE = Duration.minutes(1);
+
+/** Alarms on the failures a relay owner must act on, all notifying one SNS topic, and one dashboard. */
 export class Monitoring extends Construct {
   public readonly alarmTopic: sns.Topic;
-  public readonly alarms: Readonly<Record<RelayAlarmName, cloudwatch.Alarm>>;
+  public readonly alarms: RelayAlarms;
+  public readonly dashboard: cloudwatch.Dashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const { config } = props;
+    const { config, queue, deadLetterQueue, senderFunction } = props;
+    const stage = props.api.deploymentStage;
 
     this.alarmTopic = new sns.Topic(this, "AlarmTopic", { displayName: "tiktok-events-relay alarms", enforceSSL: true });
     if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
 
+    // Unless said otherwise, missing data is NOT_BREACHING: these metrics are absent when nothing happens
+    // (no traffic, no invocation, no rejection), and quiet is healthy.
+    const quiet = cloudwatch.TreatMissingData.NOT_BREACHING;
+    const atLeastOne = { threshold: 1, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD };
+
     this.alarms = {
       dlqNotEmpty: this.alarm("DlqNotEmpty", {
-        metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-          statistic: cloudwatch.Stats.MAXIMUM,
-        }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        metric: deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cloudwatch.Stats.MAXIMUM }),
+        ...atLeastOne,
+        treatMissingData: quiet,
         alarmDescription:
-          "Events reached the dead-letter queue: TikTok rejected them or delivery kept failing. The sender logs say why; fix the cause, then redrive the DLQ.",
+          "Events reached the dead-letter queue: TikTok rejected them or delivery kept failing. `npm run dlq -- peek` says why; fix the cause, then redrive the DLQ.",
       }),
       oldestMessageTooOld: this.alarm("OldestMessageTooOld", {
-        metric: props.queue.metricApproximateAgeOfOldestMessage({
-          period: Duration.minutes(5),
-          statistic: cloudwatch.Stats.MAXIMUM,
-        }),
+        metric: queue.metricApproximateAgeOfOldestMessage({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.MAXIMUM }),
         threshold: config.oldestMessageAgeAlarmSeconds,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: quiet,
         alarmDescription: `An event has waited more than ${config.oldestMessageAgeAlarmSeconds} s in the events queue: the sender is failing, throttled or too slow. Check the sender logs and TikTok's status.`,
       }),
       senderErrors: this.alarm("SenderErrors", {
-        metric: props.senderFunction.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        metric: senderFunction.metricErrors({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }),
+        ...atLeastOne,
+        treatMissingData: quiet,
         alarmDescription:
-          "The sender Lambda failed whole invocations (crash, timeout or bad configuration such as a missing token). See its log group.",
+          "The sender Lambda failed whole invocations (crash, timeout or bad configuration such as a missing token). See its log group; SQS retries the batch.",
       }),
+      senderThrottles: this.alarm("SenderThrottles", {
+        metric: senderFunction.metricThrottles({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }),
+        ...atLeastOne,
+        treatMissingData: quiet,
+        alarmDescription:
+          "Lambda refused to run the sender (the account's concurrency is used up by other functions). Events wait in the queue; raise the account limit or reserve concurrency for the sender.",
+      }),
+      // Average of 5XXError is the failed share of requests (API Gateway records 0 or 1 per request): a plain
+      // metric alarm, no math expression, and the graph reads in the unit of the threshold.
+      api5xxRate: this.alarm("Api5xxRate", {
+        metric: stage.metricServerError({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.AVERAGE }),
+        threshold: config.api5xxAlarmPercent / 100,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: quiet,
+        alarmDescription: `More than ${config.api5xxAlarmPercent}% of POST /events answered 5xx over 5 minutes: the ingest function fails or the queue refuses events. Callers must re-post; check the ingest function's logs.`,
+      }),
+      // Also a DLQ arrival, but DlqNotEmpty stays in ALARM until the DLQ is drained: this one reports each new burst.
+      tiktokRejections: this.alarm("TikTokRejections", {
+        metric: this.senderMetric("EventsRejected", FIVE_MINUTES),
+        ...atLeastOne,
+        treatMissingData: quiet,
+        alarmDescription:
+          "TikTok refused events (bad rows, e.g. code 40002); they are in the DLQ with TikTok's code. `npm run dlq -- peek` shows the message; fix the sending side, then redrive.",
+      }),
+      ...(config.noEventsAlarmHours > 0 ? { noEventsReceived: this.noEventsReceived(queue, config.noEventsAlarmHours) } : {}),
     };
+
+    const alarmStatus = new cloudwatch.AlarmStatusWidget({ title: "Alarms", alarms: Object.values(this.alarms), width: 24 });
+    this.dashboard = new cloudwatch.Dashboard(this, "Dashboard", {
+      dashboardName: Stack.of(this).stackName,
+      defaultInterval: Duration.hours(6),
+      widgets: [...this.flowRows(props), this.matchQualityWidgets(), [alarmStatus]].filter((row) => row.length > 0),
+    });
   }
 
-  private alarm(id: string, props: Omit<cloudwatch.AlarmProps, "evaluationPeriods" | "treatMissingData" | "alarmName">): cloudwatch.Alarm {
-    const alarm = new cloudwatch.Alarm(this, id, {
-      ...props,
-      alarmName: `${Stack.of(this).stackName}-${id}`,
-      evaluationPeriods: 1,
-      // No data means no traffic, which is not a failure.
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  /** Rows top to bottom: requests in, the queues, the sender's outcomes and TikTok's answers, the sender itself. */
+  private flowRows(props: MonitoringProps): cloudwatch.IWidget[][] {
+    const { queue, deadLetterQueue, senderFunction, ingestFunction } = props;
+    const stage = props.api.deploymentStage;
+    const apiMetric = { period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM };
+    const half = { width: 12, height: 6 };
+    return [
+      [
+        new cloudwatch.GraphWidget({
+          title: "API requests (POST /events) and errors",
+          ...half,
+          left: [stage.metricCount({ ...apiMetric, label: "requests" })],
+          right: [stage.metricClientError({ ...apiMetric, label: "4XX" }), stage.metricServerError({ ...apiMetric, label: "5XX" })],
+        }),
+        new cloudwatch.GraphWidget({
+          title: "Ingest function",
+          ...half,
+          left: [ingestFunction.metricDuration({ statistic: cloudwatch.Stats.p(99), label: "duration p99" })],
+          right: [ingestFunction.metricErrors({ label: "errors" }), ingestFunction.metricThrottles({ label: "throttles" })],
+        }),
+      ],
+      [
+        new cloudwatch.GraphWidget({
+          title: "Events queue: depth and age of the oldest event",
+          ...half,
+          left: [
+            queue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cloudwatch.Stats.MAXIMUM, label: "waiting" }),
+            // Retries wait hidden (their visibility is the backoff delay), so an outage shows here, not above.
+            queue.metricApproximateNumberOfMessagesNotVisible({ period: ONE_MINUTE, statistic: cloudwatch.Stats.MAXIMUM, label: "in flight or backing off" }),
+          ],
+          right: [queue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: cloudwatch.Stats.MAXIMUM, label: "oldest (s)" })],
+        }),
+        new cloudwatch.GraphWidget({
+          title: "Dead-letter queue depth",
+          ...half,
+          left: [deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cloudwatch.Stats.MAXIMUM, label: "in the DLQ" })],
+        }),
+      ],
+      [
+        new cloudwatch.GraphWidget({
+          title: "Events per minute (sender)",
+          ...half,
+          left: [
+            this.senderMetric("EventsDelivered", ONE_MINUTE, "delivered"),
+            this.senderMetric("EventsRetried", ONE_MINUTE, "retried"),
+            this.senderMetric("EventsDeadLettered", ONE_MINUTE, "dead-lettered"),
+            this.senderMetric("EventsTooOld", ONE_MINUTE, "too old"),
+          ],
+        }),
+        new cloudwatch.GraphWidget({
+          title: "TikTok error codes (rejected: to the DLQ; retried: back to the queue)",
+          ...half,
+          left: [this.searchByDimension("EventsRejected", "Code", "rejected"), this.searchByDimension("EventsRetried", "Reason", "retried")],
+        }),
+      ],
+      [
+        new cloudwatch.GraphWidget({
+          title: "Sender duration (ms)",
+          ...half,
+          left: [
+            senderFunction.metricDuration({ statistic: cloudwatch.Stats.p(50), label: "p50" }),
+            senderFunction.metricDuration({ statistic: cloudwatch.Stats.p(99), label: "p99" }),
+            senderFunction.metricDuration({ statistic: cloudwatch.Stats.MAXIMUM, label: "max" }),
+          ],
+        }),
+        new cloudwatch.GraphWidget({
+          title: "Sender invocations, errors and throttles",
+          ...half,
+          left: [senderFunction.metricInvocations({ label: "invocations" })],
+          right: [senderFunction.metricErrors({ label: "errors" }), senderFunction.metricThrottles({ label: "throttles" })],
+        }),
+      ],
+    ];
+  }
+
+  /**
+   * The match-quality row (which identifiers events carry), from the ingest function's per-event metrics.
+   * Those metrics do not exist yet; their widgets go here.
+   */
+  private matchQualityWidgets(): cloudwatch.IWidget[] {
+    return [];
+  }
+
+  /** The metric's total (published without its Code/Reason dimension, for alarms). */
+  private senderMetric(metricName: SenderMetricName, period: Duration, label?: string): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: metricsNamespace(this),
+      metricName,
+      dimensionsMap: { service: SENDER_SERVICE },
+      statistic: cloudwatch.Stats.SUM,
+      period,
+      label,
     });
+  }
+
+  /** One line per dimension value (e.g. per TikTok code). Dashboards only: alarms cannot use SEARCH. */
+  private searchByDimension(metricName: SenderMetricName, dimension: "Code" | "Reason", label: string): cloudwatch.MathExpression {
+    const query = `{${metricsNamespace(this)},${dimension},service} MetricName="${metricName}" service="${SENDER_SERVICE}"`;
+    return new cloudwatch.MathExpression({
+      expression: `SEARCH('${query}', 'Sum', 300)`,
+      usingMetrics: {},
+      period: FIVE_MINUTES,
+      label: `${label} \${PROP('Dim.${dimension}')}`,
+    });
+  }
+
+  /** Nothing reached the events queue for `hours`: the shop stopped sending (broken plugin, revoked key, outage). */
+  private noEventsReceived(queue: IQueue, hours: number): cloudwatch.Alarm {
+    // A 1 h period lets the window reach 7 days (CloudWatch allows ≤ 1 day only for periods under an hour).
+    return this.alarm("NoEventsReceived", {
+      metric: queue.metricNumberOfMessagesSent({ period: Duration.hours(1), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: hours,
+      datapointsToAlarm: hours,
+      // SQS stops publishing the metrics of an idle queue: here silence is exactly the failure to report.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      alarmDescription: `No event reached the events queue for ${hours} h. Check that the shop still posts (its logs, its API key) and that POST /events answers 202.`,
+    });
+  }
+
+  /** `treatMissingData` is required: what silence means differs per alarm. */
+  private alarm(
+    id: string,
+    props: Omit<cloudwatch.AlarmProps, "alarmName" | "evaluationPeriods" | "treatMissingData"> & {
+      evaluationPeriods?: number;
+      treatMissingData: cloudwatch.TreatMissingData;
+    },
+  ): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, id, { evaluationPeriods: 1, ...props, alarmName: `${Stack.of(this).stackName}-${id}` });
     const action = new SnsAction(this.alarmTopic);
     alarm.addAlarmAction(action);
     // Tell the owner when it is over, too.

@@ -1,11 +1,16 @@
-import { RemovalPolicy } from "aws-cdk-lib";
+import { RemovalPolicy, Stack } from "aws-cdk-lib";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 
-/** CloudWatch namespace of the handlers' EMF metrics; alarms and dashboards read from it. */
-export const METRICS_NAMESPACE = "TikTokEventsRelay";
+/**
+ * CloudWatch namespace of the handlers' EMF metrics; alarms and dashboards read from it. One per stack, so
+ * that two relays in one account (staging and production) never mix their numbers.
+ */
+export function metricsNamespace(scope: Construct): string {
+  return `TikTokEventsRelay/${Stack.of(scope).stackName}`;
+}
 
 export interface RelayFunctionProps
   extends Omit<NodejsFunctionProps, "entry" | "runtime" | "architecture" | "bundling" | "logGroup" | "logRetention"> {
@@ -39,7 +44,7 @@ export class RelayFunction extends NodejsFunction {
       logGroup,
       environment: {
         NODE_OPTIONS: "--enable-source-maps",
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(scope),
         ...environment,
       },
       bundling: {

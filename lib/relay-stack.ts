@@ -52,6 +52,8 @@ export class RelayStack extends Stack {
       config,
     });
     this.monitoring = new Monitoring(this, "Monitoring", {
+      api: this.ingestApi.api,
+      ingestFunction: this.ingestApi.ingestFunction,
       queue: this.pipeline.queue,
       deadLetterQueue: this.pipeline.deadLetterQueue,
       senderFunction: this.pipeline.senderFunction,

@@ -113,14 +113,26 @@ function eventOf(body: string): { event?: string; event_id?: string } | undefine
 }
 
 function report(tally: Map<string, number>, count: Counter): void {
+  // Each metric is also counted without its extra dimension: a CloudWatch alarm reads one dimension set
+  // and cannot add up every Code or Reason, so the totals are published as they are.
+  const totals = new Map<SenderMetric, number>();
+  const total = (metric: SenderMetric, value: number) => totals.set(metric, (totals.get(metric) ?? 0) + value);
   for (const [key, value] of tally) {
     const [outcome, reason = ""] = key.split(":") as [string, string?];
-    if (outcome === "delivered") count("EventsDelivered", value);
-    else if (outcome === "retry") count("EventsRetried", value, { name: "Reason", value: reason });
-    else {
+    if (outcome === "delivered") total("EventsDelivered", value);
+    else if (outcome === "retry") {
+      total("EventsRetried", value);
+      count("EventsRetried", value, { name: "Reason", value: reason });
+    } else {
+      total("EventsDeadLettered", value);
       count("EventsDeadLettered", value, { name: "Reason", value: reason });
-      if (reason === "too_old") count("EventsTooOld", value);
-      else if (/^\d+$/.test(reason) && outcome === "dead_letter") count("EventsRejected", value, { name: "Code", value: reason });
+      if (reason === "too_old") total("EventsTooOld", value);
+      else if (/^\d+$/.test(reason) && outcome === "dead_letter") {
+        total("EventsRejected", value);
+        count("EventsRejected", value, { name: "Code", value: reason });
+      }
     }
   }
+  // Once per metric and invocation, however many codes or reasons added up to it.
+  for (const [metric, value] of totals) count(metric, value);
 }

@@ -8,77 +8,176 @@ function synth(context: Record<string, unknown> = {}) {
   const app = new App({ context: { "aws:cdk:bundling-stacks": [], ...context } });
   const stack = new RelayStack(app, "Relay", { config: readRelayConfig(app.node) });
   const id = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
-  return { stack, template: Template.fromStack(stack), id };
+  const template = Template.fromStack(stack);
+  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  const alarm = (construct: { node: { defaultChild?: unknown } }) => resources[id(construct)]!.Properties;
+  return { stack, template, resources, id, alarm };
 }
 
-const { stack, template, id } = synth();
+const { stack, template, id, alarm } = synth();
 const topic = { Ref: id(stack.monitoring.alarmTopic) };
+const notify = { AlarmActions: [topic], OKActions: [topic] };
+const queueName = (queue: { node: { defaultChild?: unknown } }) => [{ Name: "QueueName", Value: { "Fn::GetAtt": [id(queue), "QueueName"] } }];
+const functionName = (fn: { node: { defaultChild?: unknown } }) => [{ Name: "FunctionName", Value: { Ref: id(fn) } }];
+const sender = [{ Name: "service", Value: "tiktok-relay-sender" }];
 
 describe("alarms", () => {
-  it("exposes each alarm by name", () => {
-    expect(Object.keys(stack.monitoring.alarms).sort()).toEqual(["dlqNotEmpty", "oldestMessageTooOld", "senderErrors"]);
-    template.resourceCountIs("AWS::CloudWatch::Alarm", 3);
+  it("exposes each alarm by name; NoEventsReceived is off by default", () => {
+    expect(Object.keys(stack.monitoring.alarms).sort()).toEqual([
+      "api5xxRate",
+      "dlqNotEmpty",
+      "oldestMessageTooOld",
+      "senderErrors",
+      "senderThrottles",
+      "tiktokRejections",
+    ]);
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 6);
+    expect(template.findResources("AWS::CloudWatch::Alarm", { Properties: { MetricName: "NumberOfMessagesSent" } })).toEqual({});
   });
 
-  it("fires as soon as one event sits in the DLQ", () => {
-    expect(template.toJSON().Resources[id(stack.monitoring.alarms.dlqNotEmpty)].Properties).toMatchObject({
+  it("DlqNotEmpty: fires as soon as one event sits in the DLQ", () => {
+    expect(alarm(stack.monitoring.alarms.dlqNotEmpty)).toMatchObject({
+      AlarmName: "Relay-DlqNotEmpty",
       Namespace: "AWS/SQS",
       MetricName: "ApproximateNumberOfMessagesVisible",
-      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [id(stack.pipeline.deadLetterQueue), "QueueName"] } }],
+      Dimensions: queueName(stack.pipeline.deadLetterQueue),
       Statistic: "Maximum",
       Period: 60,
       EvaluationPeriods: 1,
       Threshold: 1,
       ComparisonOperator: "GreaterThanOrEqualToThreshold",
       TreatMissingData: "notBreaching",
-      AlarmActions: [topic],
-      OKActions: [topic],
+      ...notify,
     });
   });
 
-  it("fires when the oldest queued event is older than 15 minutes", () => {
-    expect(template.toJSON().Resources[id(stack.monitoring.alarms.oldestMessageTooOld)].Properties).toMatchObject({
+  it("OldestMessageTooOld: fires when the oldest queued event is older than 15 minutes", () => {
+    expect(alarm(stack.monitoring.alarms.oldestMessageTooOld)).toMatchObject({
+      AlarmName: "Relay-OldestMessageTooOld",
       Namespace: "AWS/SQS",
       MetricName: "ApproximateAgeOfOldestMessage",
-      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [id(stack.pipeline.queue), "QueueName"] } }],
+      Dimensions: queueName(stack.pipeline.queue),
       Statistic: "Maximum",
       Period: 300,
+      EvaluationPeriods: 1,
       Threshold: 900,
       ComparisonOperator: "GreaterThanThreshold",
       TreatMissingData: "notBreaching",
-      AlarmActions: [topic],
+      ...notify,
     });
   });
 
-  it("fires on any failed sender invocation", () => {
-    expect(template.toJSON().Resources[id(stack.monitoring.alarms.senderErrors)].Properties).toMatchObject({
+  it.each([
+    ["senderErrors", "Relay-SenderErrors", "Errors"],
+    ["senderThrottles", "Relay-SenderThrottles", "Throttles"],
+  ] as const)("%s: fires on any %s sender invocation in 5 minutes", (name, alarmName, metricName) => {
+    expect(alarm(stack.monitoring.alarms[name])).toMatchObject({
+      AlarmName: alarmName,
       Namespace: "AWS/Lambda",
-      MetricName: "Errors",
-      Dimensions: [{ Name: "FunctionName", Value: { Ref: id(stack.pipeline.senderFunction) } }],
+      MetricName: metricName,
+      Dimensions: functionName(stack.pipeline.senderFunction),
       Statistic: "Sum",
       Period: 300,
+      EvaluationPeriods: 1,
       Threshold: 1,
       ComparisonOperator: "GreaterThanOrEqualToThreshold",
-      AlarmActions: [topic],
+      TreatMissingData: "notBreaching",
+      ...notify,
+    });
+  });
+
+  it("Api5xxRate: fires when more than 1% of the stage's requests answer 5xx over 5 minutes", () => {
+    const api = stack.ingestApi.api;
+    expect(alarm(stack.monitoring.alarms.api5xxRate)).toMatchObject({
+      AlarmName: "Relay-Api5xxRate",
+      Namespace: "AWS/ApiGateway",
+      MetricName: "5XXError",
+      Dimensions: [
+        { Name: "ApiName", Value: stack.resolve(api.restApiName) },
+        { Name: "Stage", Value: { Ref: id(api.deploymentStage) } },
+      ],
+      // API Gateway records 0 or 1 per request: the average is the share of 5xx.
+      Statistic: "Average",
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 0.01,
+      ComparisonOperator: "GreaterThanThreshold",
+      TreatMissingData: "notBreaching",
+      ...notify,
+    });
+  });
+
+  it("TikTokRejections: fires on any event TikTok refused, from the sender's total (no Code dimension)", () => {
+    expect(alarm(stack.monitoring.alarms.tiktokRejections)).toMatchObject({
+      AlarmName: "Relay-TikTokRejections",
+      Namespace: "TikTokEventsRelay/Relay",
+      MetricName: "EventsRejected",
+      Dimensions: sender,
+      Statistic: "Sum",
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      TreatMissingData: "notBreaching",
+      ...notify,
     });
   });
 
   it("names alarms after the stack and tells the reader what to do", () => {
-    for (const alarm of Object.values(template.findResources("AWS::CloudWatch::Alarm"))) {
-      expect(alarm.Properties.AlarmName).toMatch(/^Relay-/);
-      expect(alarm.Properties.AlarmDescription.length).toBeGreaterThan(40);
+    for (const resource of Object.values(template.findResources("AWS::CloudWatch::Alarm"))) {
+      expect(resource.Properties.AlarmName).toMatch(/^Relay-/);
+      expect(resource.Properties.AlarmDescription.length).toBeGreaterThan(40);
     }
   });
 });
 
+describe("NoEventsReceived alarm (noEventsAlarmHours > 0)", () => {
+  const six = synth({ noEventsAlarmHours: "6" });
+  const week = synth({ noEventsAlarmHours: 168 });
+
+  it("fires when nothing reached the events queue for the configured hours, silence included", () => {
+    expect(six.alarm(six.stack.monitoring.alarms.noEventsReceived!)).toMatchObject({
+      AlarmName: "Relay-NoEventsReceived",
+      Namespace: "AWS/SQS",
+      MetricName: "NumberOfMessagesSent",
+      Dimensions: [{ Name: "QueueName", Value: { "Fn::GetAtt": [six.id(six.stack.pipeline.queue), "QueueName"] } }],
+      Statistic: "Sum",
+      Period: 3600,
+      EvaluationPeriods: 6,
+      DatapointsToAlarm: 6,
+      Threshold: 1,
+      ComparisonOperator: "LessThanThreshold",
+      // An idle queue stops publishing: missing data is the very thing to report.
+      TreatMissingData: "breaching",
+      AlarmActions: [{ Ref: six.id(six.stack.monitoring.alarmTopic) }],
+      OKActions: [{ Ref: six.id(six.stack.monitoring.alarmTopic) }],
+    });
+    six.template.resourceCountIs("AWS::CloudWatch::Alarm", 7);
+  });
+
+  it("keeps a one-hour period up to the 168-hour maximum (CloudWatch's 7-day limit for periods ≥ 1 h)", () => {
+    const props = week.alarm(week.stack.monitoring.alarms.noEventsReceived!);
+    expect(props).toMatchObject({ Period: 3600, EvaluationPeriods: 168, DatapointsToAlarm: 168 });
+    expect((props.Period as number) * (props.EvaluationPeriods as number)).toBeLessThanOrEqual(7 * 86_400);
+  });
+});
+
+describe("api5xxAlarmPercent", () => {
+  const custom = synth({ api5xxAlarmPercent: "5" });
+
+  it("sets the 5xx share that fires the alarm", () => {
+    expect(custom.alarm(custom.stack.monitoring.alarms.api5xxRate)).toMatchObject({ MetricName: "5XXError", Statistic: "Average", Threshold: 0.05 });
+  });
+});
+
 describe("alarm topic", () => {
+  const custom = synth({ alarmEmail: "ops@example.com", oldestMessageAgeAlarmSeconds: "600" });
+
   it("refuses publishing without TLS", () => {
     template.hasResourceProperties("AWS::SNS::TopicPolicy", {
       Topics: [topic],
       PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
-        ]),
+        Statement: Match.arrayWith([Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } })]),
       },
     });
   });
@@ -88,16 +187,122 @@ describe("alarm topic", () => {
   });
 
   it("subscribes alarmEmail and follows oldestMessageAgeAlarmSeconds", () => {
-    const custom = synth({ alarmEmail: "ops@example.com", oldestMessageAgeAlarmSeconds: "600" });
     custom.template.resourceCountIs("AWS::SNS::Subscription", 1);
     custom.template.hasResourceProperties("AWS::SNS::Subscription", {
       Protocol: "email",
       Endpoint: "ops@example.com",
       TopicArn: { Ref: custom.id(custom.stack.monitoring.alarmTopic) },
     });
-    custom.template.hasResourceProperties("AWS::CloudWatch::Alarm", {
+    expect(custom.alarm(custom.stack.monitoring.alarms.oldestMessageTooOld)).toMatchObject({
       MetricName: "ApproximateAgeOfOldestMessage",
       Threshold: 600,
     });
+  });
+});
+
+type Widget = { type: string; properties: { title?: string; metrics?: unknown[][]; alarms?: string[] } };
+
+/** The dashboard body is a Fn::Join of JSON text and references: write each reference as <LogicalId[.Attribute]>. */
+function renderDashboard(resources: ReturnType<typeof synth>["resources"]): { name: unknown; widgets: Widget[] } {
+  const [dashboard, ...others] = Object.values(resources).filter((r) => r.Type === "AWS::CloudWatch::Dashboard");
+  expect(others).toEqual([]);
+  const [separator, parts] = (dashboard!.Properties.DashboardBody as { "Fn::Join": [string, unknown[]] })["Fn::Join"];
+  const text = parts
+    .map((part) => {
+      if (typeof part === "string") return part;
+      const { Ref, "Fn::GetAtt": getAtt } = part as { Ref?: string; "Fn::GetAtt"?: [string, string] };
+      if (Ref) return `<${Ref}>`;
+      if (getAtt) return `<${getAtt.join(".")}>`;
+      throw new Error(`unexpected token in the dashboard body: ${JSON.stringify(part)}`);
+    })
+    .join(separator);
+  return { name: dashboard!.Properties.DashboardName, widgets: (JSON.parse(text) as { widgets: Widget[] }).widgets };
+}
+
+describe("dashboard", () => {
+  // With every alarm, NoEventsReceived included.
+  const { stack, id, resources } = synth({ noEventsAlarmHours: 24 });
+  const { name, widgets } = renderDashboard(resources);
+  const ref = (construct: { node: { defaultChild?: unknown } }) => `<${id(construct)}>`;
+  const queue = (construct: { node: { defaultChild?: unknown } }) => `<${id(construct)}.QueueName>`;
+  const widget = (title: RegExp) => {
+    const found = widgets.filter((w) => title.test(w.properties.title ?? ""));
+    expect(found, `one widget titled ${title}`).toHaveLength(1);
+    return found[0]!.properties;
+  };
+
+  it("is named after the stack", () => {
+    expect(name).toBe("Relay");
+  });
+
+  it("shows API requests, 4XX and 5XX of the stage", () => {
+    const stage = ["ApiName", stack.resolve(stack.ingestApi.api.restApiName), "Stage", ref(stack.ingestApi.api.deploymentStage)];
+    expect(widget(/^API requests/).metrics).toEqual([
+      ["AWS/ApiGateway", "Count", ...stage, expect.objectContaining({ stat: "Sum" })],
+      ["AWS/ApiGateway", "4XXError", ...stage, expect.objectContaining({ stat: "Sum" })],
+      ["AWS/ApiGateway", "5XXError", ...stage, expect.objectContaining({ stat: "Sum" })],
+    ]);
+  });
+
+  it("shows the ingest function's duration, errors and throttles", () => {
+    expect(widget(/^Ingest function/).metrics).toEqual([
+      ["AWS/Lambda", "Duration", "FunctionName", ref(stack.ingestApi.ingestFunction), expect.objectContaining({ stat: "p99" })],
+      ["AWS/Lambda", "Errors", "FunctionName", ref(stack.ingestApi.ingestFunction), expect.objectContaining({ stat: "Sum" })],
+      ["AWS/Lambda", "Throttles", "FunctionName", ref(stack.ingestApi.ingestFunction), expect.objectContaining({ stat: "Sum" })],
+    ]);
+  });
+
+  it("shows the events queue's depth and the age of its oldest event, and the DLQ's depth", () => {
+    const events = ["QueueName", queue(stack.pipeline.queue)];
+    expect(widget(/^Events queue/).metrics).toEqual([
+      ["AWS/SQS", "ApproximateNumberOfMessagesVisible", ...events, expect.objectContaining({ stat: "Maximum", period: 60 })],
+      ["AWS/SQS", "ApproximateNumberOfMessagesNotVisible", ...events, expect.objectContaining({ stat: "Maximum", period: 60 })],
+      ["AWS/SQS", "ApproximateAgeOfOldestMessage", ...events, expect.objectContaining({ stat: "Maximum", yAxis: "right" })],
+    ]);
+    expect(widget(/^Dead-letter queue/).metrics).toEqual([
+      ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queue(stack.pipeline.deadLetterQueue), expect.objectContaining({ stat: "Maximum" })],
+    ]);
+  });
+
+  it("shows the sender's outcomes per minute, from the totals", () => {
+    const perMinute = expect.objectContaining({ stat: "Sum", period: 60 });
+    expect(widget(/^Events per minute/).metrics).toEqual(
+      ["EventsDelivered", "EventsRetried", "EventsDeadLettered", "EventsTooOld"].map((metric) => ["TikTokEventsRelay/Relay", metric, "service", "tiktok-relay-sender", perMinute]),
+    );
+  });
+
+  it("breaks TikTok's answers down by code and reason with SEARCH", () => {
+    expect(widget(/^TikTok error codes/).metrics).toEqual([
+      [
+        expect.objectContaining({
+          expression: `SEARCH('{TikTokEventsRelay/Relay,Code,service} MetricName="EventsRejected" service="tiktok-relay-sender"', 'Sum', 300)`,
+          label: "rejected ${PROP('Dim.Code')}",
+        }),
+      ],
+      [
+        expect.objectContaining({
+          expression: `SEARCH('{TikTokEventsRelay/Relay,Reason,service} MetricName="EventsRetried" service="tiktok-relay-sender"', 'Sum', 300)`,
+          label: "retried ${PROP('Dim.Reason')}",
+        }),
+      ],
+    ]);
+  });
+
+  it("shows the sender's duration (p50, p99, max), invocations, errors and throttles", () => {
+    const sender = ["FunctionName", ref(stack.pipeline.senderFunction)];
+    expect(widget(/^Sender duration/).metrics).toEqual(
+      ["p50", "p99", "Maximum"].map((stat) => ["AWS/Lambda", "Duration", ...sender, expect.objectContaining({ stat })]),
+    );
+    expect(widget(/^Sender invocations/).metrics).toEqual(
+      ["Invocations", "Errors", "Throttles"].map((metric) => ["AWS/Lambda", metric, ...sender, expect.objectContaining({ stat: "Sum" })]),
+    );
+  });
+
+  it("shows the state of every alarm, NoEventsReceived included when configured", () => {
+    const [status, ...more] = widgets.filter((w) => w.type === "alarm");
+    expect(more).toEqual([]);
+    const expected = Object.values(stack.monitoring.alarms).map((a) => `<${id(a)}.Arn>`);
+    expect(expected).toHaveLength(7);
+    expect(status!.properties.alarms).toEqual(expected);
   });
 });

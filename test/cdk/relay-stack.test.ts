@@ -29,7 +29,7 @@ describe("RelayStack functions", () => {
       Runtime: "nodejs22.x",
       Architectures: ["arm64"],
       Handler: "index.handler",
-      Environment: { Variables: { NODE_OPTIONS: "--enable-source-maps", POWERTOOLS_METRICS_NAMESPACE: "TikTokEventsRelay" } },
+      Environment: { Variables: { NODE_OPTIONS: "--enable-source-maps", POWERTOOLS_METRICS_NAMESPACE: "TikTokEventsRelay/Relay" } },
     });
     expect(props.TracingConfig).toBeUndefined();
     const logGroupId = props.LoggingConfig.LogGroup.Ref as string;

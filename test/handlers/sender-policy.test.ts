@@ -48,7 +48,36 @@ describe("bad rows", () => {
       expect(JSON.parse(entry.body)).toEqual(queuedEvent(entry.eventId!));
     }
     expect(await depth(fixture.queues.client, fixture.queues.eventsQueueUrl)).toBe(0);
-    expect(tallies).toEqual({ EventsDelivered: 1000 - bad.size, "EventsDeadLettered:40002": bad.size, "EventsRejected:40002": bad.size });
+    // Totals (what the alarms read) and per code (what the dashboard breaks down).
+    expect(tallies).toEqual({
+      EventsDelivered: 1000 - bad.size,
+      EventsDeadLettered: bad.size,
+      "EventsDeadLettered:40002": bad.size,
+      EventsRejected: bad.size,
+      "EventsRejected:40002": bad.size,
+    });
+  });
+
+  it("counts each metric's total once per invocation, whatever the codes", async () => {
+    const codes: Record<string, number> = { e3: 40002, e7: 40000 };
+    fixture.tiktok.respond = (request) => {
+      const found = request.body.data.find((event) => codes[event.event_id] !== undefined);
+      return found ? { status: 200, body: { code: codes[found.event_id]!, message: "bad row" } } : ok();
+    };
+    const calls: [string, number, string?][] = [];
+    const count: Counter = (metric, value, dimension) => void calls.push(dimension ? [metric, value, dimension.value] : [metric, value]);
+    const bodies = Array.from({ length: 10 }, (_, i) => queuedEvent(`e${i}`));
+    await senderFor(fixture.queues, fixture.tiktok, { count })(await receiveBatch(fixture.queues, bodies));
+
+    expect(calls.filter((call) => call.length === 2).sort()).toEqual([
+      ["EventsDeadLettered", 2],
+      ["EventsDelivered", 8],
+      ["EventsRejected", 2],
+    ]);
+    expect(calls.filter((call) => call[0] === "EventsRejected" && call.length === 3).sort()).toEqual([
+      ["EventsRejected", 1, "40000"],
+      ["EventsRejected", 1, "40002"],
+    ]);
   });
 
   it("dead-letters a lone event TikTok refuses, without retrying it", async () => {
