@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { App } from "aws-cdk-lib";
+import { App, Validations } from "aws-cdk-lib";
+import { AwsSolutionsChecks, ServerlessChecks } from "cdk-nag";
 import { readRelayConfig, RelayConfigError, type RelayConfig } from "../lib/config";
 import { RelayStack } from "../lib/relay-stack";
 
@@ -15,6 +16,10 @@ try {
   console.error(error.message);
   process.exit(1);
 }
+
+// Every synth (and so every deploy) is checked against AWS Solutions and Serverless best practices: an
+// unacknowledged finding stops it. Acknowledgements sit next to the resource they concern, with a reason.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
 
 new RelayStack(app, app.node.tryGetContext("stackName") ?? "TikTokEventsRelay", {
   config,

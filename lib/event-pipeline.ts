@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { Duration } from "aws-cdk-lib";
+import { Duration, Validations } from "aws-cdk-lib";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import * as kms from "aws-cdk-lib/aws-kms";
@@ -100,5 +100,19 @@ export class EventPipeline extends Construct {
     props.tokenSecret.grantRead(this.senderFunction);
     // Events TikTok rejects are moved straight to the DLQ with a reason instead of being retried.
     this.deadLetterQueue.grantSendMessages(this.senderFunction);
+
+    if (encryptionKey) this.senderFunction.acknowledgeKmsGrants();
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: "Serverless-SQSRedrivePolicy",
+      reason: "This is the dead-letter queue: the end of the line, where events wait 14 days to be read and redriven.",
+    });
+    Validations.of(this.senderFunction).acknowledge({
+      id: "Serverless-LambdaEventSourceMappingDestination",
+      reason: "SQS event sources cannot have an on-failure destination: the events queue's redrive policy (and the sender's own moves) send failures to the DLQ.",
+    });
+    Validations.of(this.senderFunction).acknowledge({
+      id: "Serverless-LambdaDLQ",
+      reason: "Invoked by an SQS event source mapping, not asynchronously: failed messages stay in the queue and reach its DLQ.",
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
+import { Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import * as apigateway from "aws-cdk-lib/aws-apigateway";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
@@ -10,6 +10,7 @@ import type { RelayConfig } from "./config";
 import { RelayFunction } from "./relay-function";
 
 const INGEST_ENTRY = fileURLToPath(new URL("../lambdas/ingest/index.ts", import.meta.url));
+const STAGE_NAME = "v1";
 const AUTHORIZER_ENTRY = fileURLToPath(new URL("../lambdas/authorizer/index.ts", import.meta.url));
 
 // Bodies of the answers API Gateway gives itself, in the same {"error": ...} shape as the ingest function's.
@@ -42,6 +43,7 @@ export interface IngestApiProps {
     | "authorizerCacheSeconds"
     | "corsAllowOrigins"
     | "tracing"
+    | "waf"
   >;
 }
 
@@ -93,6 +95,7 @@ export class IngestApi extends Construct {
     });
     // Send only: raw events never leave the ingest Lambda, and it has no business reading the queue.
     props.queue.grantSendMessages(this.ingestFunction);
+    if (props.queue.encryptionMasterKey) this.ingestFunction.acknowledgeKmsGrants();
 
     const accessLogGroup = new logs.LogGroup(this, "AccessLogs", {
       retention: config.logRetentionDays,
@@ -107,11 +110,14 @@ export class IngestApi extends Construct {
       // Access logging needs the account-level API Gateway → CloudWatch Logs role; a fresh account has none.
       cloudWatchRole: true,
       deployOptions: {
-        stageName: "v1",
+        stageName: STAGE_NAME,
         throttlingRateLimit: config.apiThrottleRate,
         throttlingBurstLimit: config.apiThrottleBurst,
         metricsEnabled: true,
         tracingEnabled: config.tracing,
+        // Execution logs for errors only (authorizer and integration failures); never request bodies.
+        loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogGroup),
         // One JSON line per request; no source IP (a personal identifier), no IAM fields (unused here).
         accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields({
@@ -127,6 +133,15 @@ export class IngestApi extends Construct {
         }),
       },
     });
+
+    // API Gateway would create the execution log group itself, with no expiry: create it first, with ours.
+    const executionLogs = new logs.LogGroup(this, "ExecutionLogs", {
+      // The literal stage name: a reference to the stage would make the stage and its log group depend on each other.
+      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${STAGE_NAME}`,
+      retention: config.logRetentionDays,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.api.deploymentStage.node.addDependency(executionLogs);
 
     const authorizer = new apigateway.RequestAuthorizer(this, "KeyAuthorizer", {
       handler: this.authorizerFunction,
@@ -152,7 +167,7 @@ export class IngestApi extends Construct {
           ? { allowOrigins: [...config.corsAllowOrigins], allowMethods: ["POST"], allowHeaders: ["Authorization", "Content-Type"] }
           : undefined,
     });
-    events.addMethod("POST", new apigateway.LambdaIntegration(this.ingestFunction), {
+    const post = events.addMethod("POST", new apigateway.LambdaIntegration(this.ingestFunction), {
       authorizer,
       requestValidator: validator,
       requestModels: { "application/json": eventsBody },
@@ -160,6 +175,37 @@ export class IngestApi extends Construct {
     });
 
     this.addGatewayResponses();
+    this.acknowledge(post, config);
+  }
+
+  /** cdk-nag findings that are deliberate here, each with the reason a reviewer needs. */
+  private acknowledge(post: apigateway.Method, config: IngestApiProps["config"]): void {
+    Validations.of(post).acknowledge({
+      id: "AwsSolutions-COG4",
+      reason: "Callers are shop servers, not users: a Lambda REQUEST authorizer checks their bearer keys (several at once, for rotation).",
+    });
+    Validations.of(this.api).acknowledge({
+      id: "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
+      reason: "The account-level API Gateway logging role must write to any API's log groups; AWS provides this managed policy for exactly that role.",
+    });
+    for (const fn of [this.ingestFunction, this.authorizerFunction]) {
+      Validations.of(fn).acknowledge({
+        id: "Serverless-LambdaDLQ",
+        reason: "Invoked synchronously by API Gateway: the caller gets the error and retries; a function DLQ only applies to asynchronous invocations.",
+      });
+    }
+    if (!config.waf) {
+      Validations.of(this.api.deploymentStage).acknowledge({
+        id: "AwsSolutions-APIG3",
+        reason: "WAF is optional (-c waf=true, about $5/month plus per-request fees): the API already requires a key and is throttled.",
+      });
+    }
+    if (!config.tracing) {
+      Validations.of(this.api.deploymentStage).acknowledge({
+        id: "Serverless-APIGWXrayEnabled",
+        reason: "X-Ray tracing is optional (-c tracing=true): it costs per trace and the access logs and metrics cover operations.",
+      });
+    }
   }
 
   /** API Gateway's own answers, as JSON a caller's code can read like the function's. */

@@ -1,4 +1,4 @@
-import { Duration, Stack } from "aws-cdk-lib";
+import { Duration, Stack, Validations } from "aws-cdk-lib";
 import type { RestApi } from "aws-cdk-lib/aws-apigateway";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
@@ -53,7 +53,13 @@ export class Monitoring extends Construct {
     const stage = props.api.deploymentStage;
 
     this.alarmTopic = new sns.Topic(this, "AlarmTopic", { displayName: "tiktok-events-relay alarms", enforceSSL: true });
-    if (config.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
+    if (config.alarmEmail) {
+      this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
+      Validations.of(this.alarmTopic).acknowledge({
+        id: "Serverless-SNSRedrivePolicy",
+        reason: "An e-mail that cannot be delivered needs no queue: the alarm stays in ALARM and shows on the dashboard until its cause is fixed.",
+      });
+    }
 
     // Unless said otherwise, missing data is NOT_BREACHING: these metrics are absent when nothing happens
     // (no traffic, no invocation, no rejection), and quiet is healthy.

@@ -1,10 +1,11 @@
-import { CfnOutput, SecretValue, Stack, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, SecretValue, Stack, Validations, type StackProps } from "aws-cdk-lib";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import type { RelayConfig } from "./config";
 import { EventPipeline } from "./event-pipeline";
 import { IngestApi } from "./ingest-api";
 import { Monitoring } from "./monitoring";
+import { ApiFirewall } from "./waf";
 
 export interface RelayStackProps extends StackProps {
   /** Validated settings, usually from `readRelayConfig(app.node)`. */
@@ -26,6 +27,8 @@ export class RelayStack extends Stack {
   public readonly pipeline: EventPipeline;
   public readonly ingestApi: IngestApi;
   public readonly monitoring: Monitoring;
+  /** Present with `-c waf=true`. */
+  public readonly firewall?: ApiFirewall;
 
   constructor(scope: Construct, id: string, props: RelayStackProps) {
     super(scope, id, props);
@@ -45,12 +48,26 @@ export class RelayStack extends Stack {
           secretStringValue: SecretValue.unsafePlainText(TOKEN_PLACEHOLDER),
         });
 
+    Validations.of(this.ingestApiKeySecret).acknowledge({
+      id: "AwsSolutions-SMG4",
+      reason: "Rotating the ingest key means changing every caller's configuration: the secret holds several keys at once so the owner rotates it by hand without downtime (README, Deploy).",
+    });
+    if (this.tiktokTokenSecret instanceof secretsmanager.Secret) {
+      Validations.of(this.tiktokTokenSecret).acknowledge({
+        id: "AwsSolutions-SMG4",
+        reason: "TikTok access tokens are issued in TikTok Events Manager; AWS cannot rotate them. The sender re-reads the secret after an auth error, so a new token applies at once.",
+      });
+    }
+
     this.pipeline = new EventPipeline(this, "Pipeline", { tokenSecret: this.tiktokTokenSecret, config });
     this.ingestApi = new IngestApi(this, "Ingest", {
       queue: this.pipeline.queue,
       apiKeySecret: this.ingestApiKeySecret,
       config,
     });
+    if (config.waf) {
+      this.firewall = new ApiFirewall(this, "Firewall", { stage: this.ingestApi.api.deploymentStage, rateLimit: config.wafRateLimit });
+    }
     this.monitoring = new Monitoring(this, "Monitoring", {
       api: this.ingestApi.api,
       ingestFunction: this.ingestApi.ingestFunction,

@@ -23,10 +23,10 @@ describe("RelayStack functions", () => {
   it.each([
     ["ingest", stack.ingestApi.ingestFunction],
     ["sender", stack.pipeline.senderFunction],
-  ])("%s runs Node 22 on arm64 with source maps and an expiring log group", (_name, fn) => {
+  ])("%s runs Node 24 on arm64 with source maps and an expiring log group", (_name, fn) => {
     const props = template.toJSON().Resources[id(fn)].Properties;
     expect(props).toMatchObject({
-      Runtime: "nodejs22.x",
+      Runtime: "nodejs24.x",
       Architectures: ["arm64"],
       Handler: "index.handler",
       Environment: { Variables: { NODE_OPTIONS: "--enable-source-maps", POWERTOOLS_METRICS_NAMESPACE: "TikTokEventsRelay/Relay" } },
@@ -178,7 +178,7 @@ describe("RelayStack with optional settings", () => {
       Environment: { Variables: Match.objectLike({ TIKTOK_REQUEST_TIMEOUT_MS: "5000", MAX_EVENT_AGE_DAYS: "3" }) },
     });
     const retentions = Object.values(optional.findResources("AWS::Logs::LogGroup")).map((r) => r.Properties.RetentionInDays);
-    // authorizer, ingest, sender, API access logs
-    expect(retentions).toEqual([7, 7, 7, 7]);
+    // authorizer, ingest, sender, API access logs, API execution logs
+    expect(retentions).toEqual([7, 7, 7, 7, 7]);
   });
 });
