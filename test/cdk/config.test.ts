@@ -102,6 +102,40 @@ describe("readRelayConfig", () => {
     expect(message).toContain("alarmEmail");
   });
 
+  it.each([
+    ["tracing", "maybe", "true or false"],
+    ["waf", "yes", "true or false"],
+    ["wafRateLimit", "5", "an integer from 10 to 2000000000"],
+    ["noEventsAlarmHours", "169", "an integer from 0 to 168"],
+    ["api5xxAlarmPercent", "0", "an integer from 1 to 100"],
+    ["authorizerCacheSeconds", "7200", "an integer from 0 to 3600"],
+    ["maxBodyBytes", "10485760", "an integer from 1024 to 6291456"],
+    ["corsAllowOrigins", "http://shop.example", "https origins only"],
+    ["corsAllowOrigins", "https://shop.example,*", "https origins only"],
+    ["queueKmsKeyArn", "alias/relay", "a KMS key ARN"],
+  ])("refuses %s=%j, saying what is expected", (key, value, expected) => {
+    expect(() => read({ [key]: value })).toThrow(new RegExp(`${key}: got .*expected ${expected.replace(/[()]/g, "\\$&")}`));
+  });
+
+  it("reads the production options", () => {
+    const config = read({
+      corsAllowOrigins: "https://shop.example, https://www.shop.example:8443",
+      tracing: "true",
+      waf: true,
+      wafRateLimit: "1000",
+      noEventsAlarmHours: "12",
+      queueKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555",
+    });
+    expect(config).toMatchObject({
+      corsAllowOrigins: ["https://shop.example", "https://www.shop.example:8443"],
+      tracing: true,
+      waf: true,
+      wafRateLimit: 1000,
+      noEventsAlarmHours: 12,
+      queueKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555",
+    });
+  });
+
   it("refuses a retry cap below the first retry delay", () => {
     expect(() => readRelayConfig(new App({ context: { retryBaseSeconds: "600", retryMaxSeconds: "60" } }).node)).toThrow(/retryMaxSeconds: 60 is below retryBaseSeconds \(600\)/);
   });
