@@ -12,6 +12,7 @@ try {
     [
       "tiktok-events-relay is running locally",
       `  ingest:      POST ${pipeline.eventsUrl}   (Authorization: Bearer ${key})`,
+      `  WooCommerce: POST ${pipeline.woocommerceUrl}   (${process.env.WOOCOMMERCE_WEBHOOK_SECRET?.trim() ? "signed with WOOCOMMERCE_WEBHOOK_SECRET" : "set WOOCOMMERCE_WEBHOOK_SECRET to accept webhooks"})`,
       `  SQS endpoint: ${pipeline.sqsEndpoint}   (AWS_ENDPOINT_URL_SQS=${pipeline.sqsEndpoint})`,
       `  events queue: ${pipeline.eventsQueueUrl}`,
       `  DLQ:          ${pipeline.deadLetterQueueUrl}`,

@@ -158,6 +158,36 @@ export interface RelayConfig {
    * @default 1
    */
   readonly api5xxAlarmPercent: number;
+  /**
+   * WooCommerce orders: TikTok event name.
+   * @default "CompletePayment"
+   */
+  readonly woocommerceEventName: string;
+  /**
+   * WooCommerce orders: event_id template ({id}, {number}, {order_key}); must match the shop's pixel.
+   * @default "wc_order_{id}"
+   */
+  readonly woocommerceEventIdTemplate: string;
+  /**
+   * WooCommerce orders: comma-separated statuses that are purchases.
+   * @default "processing,completed"
+   */
+  readonly woocommercePaidStatuses: string;
+  /**
+   * WooCommerce orders: what to leave out of `value` ("", "shipping", "tax" or "shipping,tax").
+   * @default ""
+   */
+  readonly woocommerceValueExcludes: string;
+  /**
+   * WooCommerce orders: order meta keys holding the TikTok click id, in order of preference.
+   * @default "ttclid,_ttclid"
+   */
+  readonly woocommerceTtclidKeys: string;
+  /**
+   * WooCommerce orders: order meta keys holding the _ttp cookie, in order of preference.
+   * @default "_ttp,ttp"
+   */
+  readonly woocommerceTtpKeys: string;
 }
 
 export const RELAY_CONFIG_DEFAULTS = {
@@ -187,6 +217,12 @@ export const RELAY_CONFIG_DEFAULTS = {
   wafRateLimit: 3000,
   noEventsAlarmHours: 0,
   api5xxAlarmPercent: 1,
+  woocommerceEventName: "CompletePayment",
+  woocommerceEventIdTemplate: "wc_order_{id}",
+  woocommercePaidStatuses: "processing,completed",
+  woocommerceValueExcludes: "",
+  woocommerceTtclidKeys: "ttclid,_ttclid",
+  woocommerceTtpKeys: "_ttp,ttp",
 } as const satisfies Omit<Required<RelayConfig>, "testEventCode" | "alarmEmail" | "tiktokTokenSecretArn" | "queueKmsKeyArn">;
 
 /** Inclusive integer ranges; the single place a reviewer checks limits against AWS quotas. */
@@ -311,6 +347,17 @@ export function readRelayConfig(node: Node): RelayConfig {
     if (!/^https:\/\/[a-z0-9.-]+(:\d+)?$/i.test(origin)) problem("corsAllowOrigins", origin, "https origins only (scheme, host, optional port; never *)");
   }
 
+  const woo = (key: "woocommerceEventName" | "woocommerceEventIdTemplate" | "woocommercePaidStatuses" | "woocommerceValueExcludes" | "woocommerceTtclidKeys" | "woocommerceTtpKeys") =>
+    optionalString(key) ?? RELAY_CONFIG_DEFAULTS[key];
+  const woocommerceEventIdTemplate = woo("woocommerceEventIdTemplate");
+  if (!/\{(id|number|order_key)\}/.test(woocommerceEventIdTemplate)) {
+    problem("woocommerceEventIdTemplate", woocommerceEventIdTemplate, "a template with {id}, {number} or {order_key}, e.g. wc_order_{id}");
+  }
+  const woocommerceValueExcludes = woo("woocommerceValueExcludes");
+  if (!/^((shipping|tax)(,(shipping|tax))?)?$/.test(woocommerceValueExcludes.replace(/\s/g, ""))) {
+    problem("woocommerceValueExcludes", woocommerceValueExcludes, '"", "shipping", "tax" or "shipping,tax"');
+  }
+
   const queueKmsKeyArn = optionalString("queueKmsKeyArn");
   if (queueKmsKeyArn !== undefined && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/.test(queueKmsKeyArn)) {
     problem("queueKmsKeyArn", queueKmsKeyArn, "a KMS key ARN such as arn:aws:kms:eu-west-1:123456789012:key/<uuid>");
@@ -382,6 +429,12 @@ export function readRelayConfig(node: Node): RelayConfig {
     wafRateLimit: integer("wafRateLimit"),
     noEventsAlarmHours: integer("noEventsAlarmHours"),
     api5xxAlarmPercent: integer("api5xxAlarmPercent"),
+    woocommerceEventName: woo("woocommerceEventName"),
+    woocommerceEventIdTemplate,
+    woocommercePaidStatuses: woo("woocommercePaidStatuses"),
+    woocommerceValueExcludes,
+    woocommerceTtclidKeys: woo("woocommerceTtclidKeys"),
+    woocommerceTtpKeys: woo("woocommerceTtpKeys"),
   };
 
   if (problems.length > 0) {

@@ -213,7 +213,7 @@ export class IngestApi extends Construct {
     const json = (message: string) => ({ "application/json": JSON.stringify({ error: message }) });
     const responses: [string, apigateway.ResponseType, string, string?][] = [
       ["Unauthorized", apigateway.ResponseType.UNAUTHORIZED, GATEWAY_MESSAGES.unauthorized],
-      ["MissingAuthToken", apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN, "no such route: POST /events is the ingest endpoint", "404"],
+      ["MissingAuthToken", apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN, "no such route: the relay answers POST /events and POST /woocommerce", "404"],
       // A failing authorizer (keys unreadable) is a temporary condition: 503 tells the caller to retry.
       ["AuthorizerFailure", apigateway.ResponseType.AUTHORIZER_FAILURE, GATEWAY_MESSAGES.authorizerFailure, "503"],
       ["AuthorizerConfiguration", apigateway.ResponseType.AUTHORIZER_CONFIGURATION_ERROR, GATEWAY_MESSAGES.authorizerFailure, "503"],

@@ -6,6 +6,7 @@ import { EventPipeline } from "./event-pipeline";
 import { IngestApi } from "./ingest-api";
 import { Monitoring } from "./monitoring";
 import { ApiFirewall } from "./waf";
+import { WooCommerceWebhook } from "./woocommerce-webhook";
 
 export interface RelayStackProps extends StackProps {
   /** Validated settings, usually from `readRelayConfig(app.node)`. */
@@ -27,6 +28,7 @@ export class RelayStack extends Stack {
   public readonly pipeline: EventPipeline;
   public readonly ingestApi: IngestApi;
   public readonly monitoring: Monitoring;
+  public readonly woocommerce: WooCommerceWebhook;
   /** Present with `-c waf=true`. */
   public readonly firewall?: ApiFirewall;
 
@@ -65,6 +67,7 @@ export class RelayStack extends Stack {
       apiKeySecret: this.ingestApiKeySecret,
       config,
     });
+    this.woocommerce = new WooCommerceWebhook(this, "WooCommerce", { api: this.ingestApi.api, queue: this.pipeline.queue, config });
     if (config.waf) {
       this.firewall = new ApiFirewall(this, "Firewall", { stage: this.ingestApi.api.deploymentStage, rateLimit: config.wafRateLimit });
     }
@@ -87,6 +90,11 @@ export class RelayStack extends Stack {
     new CfnOutput(this, "TikTokTokenSecretArn", {
       value: this.tiktokTokenSecret.secretArn,
       description: "aws secretsmanager put-secret-value --secret-id <this> --secret-string <token>",
+    });
+    new CfnOutput(this, "WooCommerceUrl", { value: this.woocommerce.url, description: "Delivery URL of the WooCommerce order webhook" });
+    new CfnOutput(this, "WooCommerceWebhookSecretArn", {
+      value: this.woocommerce.secret.secretArn,
+      description: "aws secretsmanager get-secret-value --secret-id <this>: paste the value into the webhook's Secret field",
     });
     new CfnOutput(this, "AlarmTopicArn", { value: this.monitoring.alarmTopic.topicArn });
   }

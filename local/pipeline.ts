@@ -8,6 +8,9 @@ import { createIngestHandler } from "../lambdas/ingest/ingest";
 import { sqsEventQueue } from "../lambdas/ingest/sqs-event-queue";
 import { createSenderHandler } from "../lambdas/sender/sender";
 import { sqsSenderQueue } from "../lambdas/sender/sender-queue";
+import { readWooCommerceConfig } from "../lambdas/woocommerce/config";
+import { parseSecrets } from "../lambdas/woocommerce/signature";
+import { createWooCommerceHandler } from "../lambdas/woocommerce/webhook";
 import { startEventSource } from "./event-source";
 import { startLocalApi } from "./http-api";
 import { startLocalQueues } from "./sqs-server";
@@ -20,6 +23,7 @@ export type Env = Record<string, string | undefined>;
 export interface LocalPipeline {
   apiUrl: string;
   eventsUrl: string;
+  woocommerceUrl: string;
   sqsEndpoint: string;
   eventsQueueUrl: string;
   deadLetterQueueUrl: string;
@@ -55,9 +59,18 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
   });
   const apiKeys = parseKeys(optional(env, "INGEST_API_KEY") ?? LOCAL_DEFAULT_API_KEY);
   const authorizer = createAuthorizer({ apiKeys: async () => apiKeys, log });
+  const eventQueue = sqsEventQueue(queues.client, queues.eventsQueueUrl);
   const ingest = createIngestHandler({
     config: ingestConfig,
-    queue: sqsEventQueue(queues.client, queues.eventsQueueUrl),
+    queue: eventQueue,
+    log,
+  });
+  const webhookSecrets = parseSecrets(optional(env, "WOOCOMMERCE_WEBHOOK_SECRET") ?? "");
+  const woocommerce = createWooCommerceHandler({
+    ingest: ingestConfig,
+    woocommerce: readWooCommerceConfig(env),
+    secrets: async () => webhookSecrets,
+    queue: eventQueue,
     log,
   });
   const transport = dryRun ? printingTransport(print) : httpTransport(senderConfig.apiUrl, senderConfig.requestTimeoutMs);
@@ -80,7 +93,11 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
   });
   let api;
   try {
-    api = await startLocalApi(integer(env, "PORT", 3000, 0, 65_535), { "POST /events": { handler: ingest, authorizer } });
+    api = await startLocalApi(integer(env, "PORT", 3000, 0, 65_535), {
+      "POST /events": { handler: ingest, authorizer },
+      // Authenticated by its HMAC signature inside the handler, as in AWS.
+      "POST /woocommerce": { handler: woocommerce },
+    });
   } catch (error) {
     await eventSource.stop();
     await queues.close();
@@ -89,6 +106,7 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
   return {
     apiUrl: api.url,
     eventsUrl: `${api.url}/events`,
+    woocommerceUrl: `${api.url}/woocommerce`,
     sqsEndpoint: queues.endpoint,
     eventsQueueUrl: queues.eventsQueueUrl,
     deadLetterQueueUrl: queues.deadLetterQueueUrl,

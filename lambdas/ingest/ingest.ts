@@ -2,8 +2,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import type { IngestConfig } from "../core/config";
 import type { Log } from "../core/log";
 import { prepareEvent } from "../core/prepare";
-import { LIMITS, PIXEL_CODE, type EventIssue, type QueuedEvent } from "../core/schema";
-import type { EventQueue, QueueEntry } from "./event-queue";
+import { LIMITS, PIXEL_CODE, type EventIssue } from "../core/schema";
+import { queueEntry, type EventQueue, type QueueEntry } from "./event-queue";
 import { entryBytes, SQS_BATCH_BYTES } from "./sqs-event-queue";
 
 // API Gateway request → validated, hashed events → one queue message each. All or nothing: if any event is
@@ -53,7 +53,7 @@ export function createIngestHandler(deps: IngestDeps): Handler {
     const nowSeconds = now();
     const issues: EventIssue[] = [];
     const warnings: EventIssue[] = [];
-    const queued: QueuedEvent[] = [];
+    const entries: QueueEntry[] = [];
     envelope.events.forEach((input, index) => {
       const prepared = prepareEvent(input, index, { ...deps.config, nowSeconds });
       if (!prepared.ok) return void issues.push(...prepared.issues);
@@ -62,8 +62,7 @@ export function createIngestHandler(deps: IngestDeps): Handler {
       if (!pixel) {
         return void issues.push({ index, path: "pixel_code", message: "no pixel: set TIKTOK_PIXEL_CODE on the relay, or send pixel_code" });
       }
-      const testCode = envelope.testEventCode ?? deps.config.testEventCode;
-      queued.push(testCode ? { pixel_code: pixel, test_event_code: testCode, event: prepared.event } : { pixel_code: pixel, event: prepared.event });
+      entries.push(queueEntry(prepared.event, pixel, envelope.testEventCode ?? deps.config.testEventCode));
     });
     if (issues.length > 0) {
       const invalid = new Set(issues.map((issue) => issue.index)).size;
@@ -74,7 +73,6 @@ export function createIngestHandler(deps: IngestDeps): Handler {
       );
     }
 
-    const entries: QueueEntry[] = queued.map((item) => ({ id: item.event.event_id, body: JSON.stringify(item), eventName: item.event.event }));
     const oversized = entries.findIndex((entry) => entryBytes(entry) > SQS_BATCH_BYTES);
     if (oversized >= 0) {
       return reply(413, { error: `event ${oversized} is larger than a queue message may be (${SQS_BATCH_BYTES} bytes): send fewer contents` });

@@ -60,11 +60,24 @@ export async function deliverMessages(messages: QueueMessage[], deps: DeliveryDe
     }
   }
 
+  // The same event twice in one batch (a caller's retry, an order webhook delivered again) is sent once:
+  // TikTok would drop the copy anyway. Every copy gets the verdict of the one sent.
+  const firstOf = new Map<string, string>();
+  const copies: [copy: string, original: string][] = [];
+  const unique = sendable.filter(({ key, queued }) => {
+    const identity = JSON.stringify([queued.pixel_code, queued.test_event_code ?? null, queued.event.event, queued.event.event_id]);
+    const original = firstOf.get(identity);
+    if (original === undefined) firstOf.set(identity, key);
+    else copies.push([key, original]);
+    return original === undefined;
+  });
+
   const session = new Session(deps);
-  for (const request of buildRequests(sendable, deps.maxEventsPerRequest ?? MAX_EVENTS_PER_REQUEST)) {
+  for (const request of buildRequests(unique, deps.maxEventsPerRequest ?? MAX_EVENTS_PER_REQUEST)) {
     const items = request.keys.map((key, i) => ({ key, event: request.body.data[i]! }));
     await session.deliver(request.body.event_source_id, request.body.test_event_code, items, verdicts);
   }
+  for (const [copy, original] of copies) verdicts.set(copy, verdicts.get(original)!);
   return verdicts;
 }
 

@@ -52,9 +52,9 @@ describe("ingest API", () => {
     });
   });
 
-  it("exposes POST /events only: no CORS preflight by default, nothing on the root", () => {
+  it("exposes POST /events and POST /woocommerce only: no CORS preflight by default, nothing on the root", () => {
     const methods = Object.values(template.findResources("AWS::ApiGateway::Method"));
-    expect(methods.map((m) => m.Properties.HttpMethod)).toEqual(["POST"]);
+    expect(methods.map((m) => m.Properties.HttpMethod)).toEqual(["POST", "POST"]);
     template.resourcePropertiesCountIs("AWS::ApiGateway::Method", { HttpMethod: "OPTIONS" }, 0);
   });
 
@@ -152,10 +152,10 @@ describe("CORS and tracing from context", () => {
     expect(() => synth({ corsAllowOrigins: "*" })).toThrow(/corsAllowOrigins/);
   });
 
-  it("turns on X-Ray for the stage and the three functions", () => {
+  it("turns on X-Ray for the stage and the four functions", () => {
     custom.template.hasResourceProperties("AWS::ApiGateway::Stage", { TracingEnabled: true });
     const traced = Object.values(custom.template.findResources("AWS::Lambda::Function")).filter((f) => f.Properties.TracingConfig?.Mode === "Active");
-    expect(traced).toHaveLength(3);
+    expect(traced).toHaveLength(4);
   });
 });
 

@@ -85,9 +85,9 @@ describe("RelayStack functions", () => {
     });
   });
 
-  it("bundles the three handlers as minified ESM with the require shim and a source map", () => {
+  it("bundles the four handlers as minified ESM with the require shim and a source map", () => {
     const assets = readdirSync(assemblyDir).filter((name) => name.startsWith("asset."));
-    expect(assets).toHaveLength(3);
+    expect(assets).toHaveLength(4);
     for (const asset of assets) {
       const bundle = readFileSync(join(assemblyDir, asset, "index.mjs"), "utf8");
       expect(bundle.startsWith("import { createRequire as topLevelCreateRequire } from 'module';")).toBe(true);
@@ -178,7 +178,7 @@ describe("RelayStack with optional settings", () => {
       Environment: { Variables: Match.objectLike({ TIKTOK_REQUEST_TIMEOUT_MS: "5000", MAX_EVENT_AGE_DAYS: "3" }) },
     });
     const retentions = Object.values(optional.findResources("AWS::Logs::LogGroup")).map((r) => r.Properties.RetentionInDays);
-    // authorizer, ingest, sender, API access logs, API execution logs
-    expect(retentions).toEqual([7, 7, 7, 7, 7]);
+    // authorizer, ingest, sender, woocommerce, API access logs, API execution logs
+    expect(retentions).toEqual([7, 7, 7, 7, 7, 7]);
   });
 });

@@ -89,6 +89,22 @@ describe("bad rows", () => {
   });
 });
 
+describe("duplicates in one batch", () => {
+  it("sends an event that is queued twice once, and acknowledges both copies", async () => {
+    const batch = await receiveBatch(fixture.queues, [queuedEvent("same"), queuedEvent("other"), queuedEvent("same")]);
+    const response = await senderFor(fixture.queues, fixture.tiktok)(batch);
+    expect(failures(response)).toEqual([]);
+    expect(fixture.tiktok.requests.map((request) => request.body.data.map((event) => event.event_id))).toEqual([["same", "other"]]);
+  });
+
+  it("gives the copy the verdict of the original: both go to the DLQ when TikTok refuses it", async () => {
+    fixture.tiktok.respond = rejecting(new Set(["bad"]));
+    const response = await senderFor(fixture.queues, fixture.tiktok)(await receiveBatch(fixture.queues, [queuedEvent("bad"), queuedEvent("bad")]));
+    expect(failures(response)).toEqual([]);
+    expect((await dlq()).map((d) => [d.eventId, d.reason])).toEqual([["bad", "40002"], ["bad", "40002"]]);
+  });
+});
+
 describe("events that are never sent", () => {
   it("dead-letters an event older than the maximum age as too_old, without calling TikTok", async () => {
     const old = queuedEvent("old", undefined, { event_time: NOW - 8 * 86_400 });

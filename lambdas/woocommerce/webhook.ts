@@ -1,0 +1,121 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import type { IngestConfig } from "../core/config";
+import type { Log } from "../core/log";
+import { prepareEvent } from "../core/prepare";
+import type { EventIssue } from "../core/schema";
+import { queueEntry, type EventQueue } from "../ingest/event-queue";
+import type { WooCommerceConfig } from "./config";
+import { orderToEvent } from "./order-event";
+import { signatureMatches } from "./signature";
+
+// POST /woocommerce: a signed order webhook → at most one purchase event in the queue. WooCommerce never
+// retries and disables a webhook after 5 failed deliveries in a row, so only what the shop can fix (a wrong
+// secret) and a relay outage answer non-2xx; everything else is a 200 that says why nothing was queued.
+
+export interface WebhookDeps {
+  ingest: IngestConfig;
+  woocommerce: WooCommerceConfig;
+  /** The valid webhook secrets (several during a rotation). */
+  secrets: () => Promise<string[]>;
+  queue: EventQueue;
+  log: Log;
+  now?: () => number;
+}
+
+type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
+  statusCode,
+  headers: { "Content-Type": "application/json" },
+  body: JSON.stringify(body),
+});
+
+export function createWooCommerceHandler(deps: WebhookDeps): Handler {
+  const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
+  return async (request) => {
+    const result = await handle(request);
+    deps.log.info("woocommerce", { status: result.statusCode, ...result.log });
+    return json(result.statusCode, result.body);
+  };
+
+  async function handle(request: APIGatewayProxyEvent): Promise<{ statusCode: number; body: unknown; log?: Record<string, unknown> }> {
+    const raw = Buffer.from(request.body ?? "", request.isBase64Encoded ? "base64" : "utf8");
+    const header = (name: string) => Object.entries(request.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
+    const signature = header("x-wc-webhook-signature");
+
+    // Creating a webhook in WooCommerce sends an unsigned ping; anything but 2xx makes the creation fail.
+    if (!signature && /^webhook_id=\d+$/.test(raw.toString("utf8").trim())) return { statusCode: 200, body: { ok: true, ping: true }, log: { ping: true } };
+
+    let secrets: string[];
+    try {
+      secrets = await deps.secrets();
+    } catch (error) {
+      deps.log.error("cannot read the WooCommerce webhook secret", { reason: error instanceof Error ? error.message : String(error) });
+      return { statusCode: 503, body: { error: "the relay cannot read its webhook secret right now" } };
+    }
+    if (secrets.length === 0) {
+      return { statusCode: 401, body: { error: "the relay has no WooCommerce webhook secret: set WOOCOMMERCE_WEBHOOK_SECRET (locally) or the webhook secret in AWS" } };
+    }
+    if (!signatureMatches(raw, signature, secrets)) {
+      return {
+        statusCode: 401,
+        body: { error: "invalid or missing X-WC-Webhook-Signature: the webhook's secret in WooCommerce must equal the relay's webhook secret" },
+        log: { signature: signature ? "wrong" : "missing" },
+      };
+    }
+
+    const topic = header("x-wc-webhook-topic") ?? "";
+    const delivery = header("x-wc-webhook-delivery-id");
+    if (!deps.woocommerce.topics.includes(topic)) return skip(`topic "${topic}" is not handled (${deps.woocommerce.topics.join(", ")})`, { topic });
+
+    let order: unknown;
+    try {
+      order = JSON.parse(raw.toString("utf8"));
+    } catch {
+      return skip("the body is not JSON", { topic, delivery });
+    }
+    const mapped = orderToEvent(order, deps.woocommerce.order);
+    if (mapped.kind === "skip") return skip(mapped.reason, { topic, delivery });
+
+    const options = {
+      ...deps.ingest,
+      nowSeconds: now(),
+      // A national phone number is read in the billing country, not the relay's default.
+      defaultPhoneCountry: mapped.phoneCountry ?? deps.ingest.defaultPhoneCountry,
+    };
+    let prepared = prepareEvent(mapped.event, 0, options);
+    const dropped: EventIssue[] = [];
+    if (!prepared.ok && prepared.issues.every((issue) => issue.path.startsWith("user."))) {
+      // Shoppers and their browsers control these fields (an endless user agent, a pasted e-mail): losing one
+      // identifier is better than losing the purchase.
+      const user = { ...mapped.event.user } as Record<string, unknown>;
+      for (const issue of prepared.issues) {
+        delete user[issue.path.split(".")[1]!];
+        dropped.push({ ...issue, message: `dropped: ${issue.message}` });
+      }
+      prepared = prepareEvent({ ...mapped.event, user }, 0, options);
+    }
+    if (prepared.ok) prepared.warnings.push(...dropped);
+    if (!prepared.ok) {
+      return skip(`the order cannot be sent to TikTok: ${prepared.issues.map((issue) => `${issue.path} ${issue.message}`).join("; ")}`, { topic, delivery });
+    }
+    const pixel = deps.ingest.pixelCode;
+    if (!pixel) {
+      deps.log.error("no TikTok pixel configured for WooCommerce orders: set TIKTOK_PIXEL_CODE");
+      return skip("the relay has no TikTok pixel configured (TIKTOK_PIXEL_CODE)", { topic, delivery });
+    }
+    const entry = queueEntry(prepared.event, pixel, deps.ingest.testEventCode);
+    const { failedIds } = await deps.queue.send([entry]);
+    if (failedIds.length > 0) {
+      // The relay's own outage: WooCommerce will show the failed delivery, and the next update of the order
+      // (or a re-sent webhook) carries the same event_id.
+      deps.log.error("queue refused the order event", { eventId: entry.id });
+      return { statusCode: 503, body: { error: "the relay could not queue the event; retry the delivery" }, log: { eventId: entry.id } };
+    }
+    return { statusCode: 200, body: { accepted: 1, event_id: entry.id, warnings: prepared.warnings }, log: { topic, delivery, eventId: entry.id, warnings: prepared.warnings.length } };
+  }
+
+  function skip(reason: string, log: Record<string, unknown>) {
+    return { statusCode: 200, body: { skipped: reason }, log: { ...log, skipped: reason } };
+  }
+}
