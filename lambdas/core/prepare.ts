@@ -2,6 +2,7 @@ import { isIP } from "node:net";
 import type { z } from "zod";
 import { isStandardEvent, suggestEventName } from "./event-names";
 import { parseEventTime } from "./event-time";
+import { matchKeys, purchaseMatchWarning } from "./match-quality";
 import { hashEmail, hashExternalId, hashName, hashPhone, hashZipCode, sha256Hex, type Hashed } from "./hashing";
 import {
   EventSchema,
@@ -58,6 +59,9 @@ export function prepareEvent(input: unknown, index: number, options: PrepareOpti
   if (incoming.page && Object.keys(incoming.page).length > 0) event.page = { ...incoming.page };
   if (properties && Object.keys(properties).length > 0) event.properties = properties;
   if (incoming.limited_data_use !== undefined) event.limited_data_use = incoming.limited_data_use;
+
+  const missing = purchaseMatchWarning(event, matchKeys(event));
+  if (missing) warn("user", missing);
 
   if (incoming.event_id !== undefined) {
     event.event_id = incoming.event_id;

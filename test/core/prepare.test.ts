@@ -298,16 +298,16 @@ describe("prepareEvent: user identifiers", () => {
   });
 
   it("an email without @ is dropped with a warning at user.email", () => {
-    const result = accepted(prepareEvent(base({ user: { email: "john.example.com" } }), 0, OPTIONS));
+    const result = accepted(prepareEvent(base({ event: "AddToCart", user: { email: "john.example.com" } }), 0, OPTIONS));
     expect(result.event.user).toBeUndefined();
     expect(paths(result.warnings)).toEqual(["user.email"]);
   });
 
   it("an invalid ip is dropped with a warning at user.ip; IPv6 is kept", () => {
-    const bad = accepted(prepareEvent(base({ user: { ip: "999.1.1.1", ttp: "t" } }), 0, OPTIONS));
+    const bad = accepted(prepareEvent(base({ event: "AddToCart", user: { ip: "999.1.1.1", ttp: "t" } }), 0, OPTIONS));
     expect(bad.event.user).toEqual({ ttp: "t" });
     expect(paths(bad.warnings)).toEqual(["user.ip"]);
-    const v6 = accepted(prepareEvent(base({ user: { ip: "2001:db8::1" } }), 0, OPTIONS));
+    const v6 = accepted(prepareEvent(base({ event: "AddToCart", user: { ip: "2001:db8::1" } }), 0, OPTIONS));
     expect(v6.event.user).toEqual({ ip: "2001:db8::1" });
     expect(v6.warnings).toEqual([]);
   });
@@ -333,7 +333,7 @@ describe("prepareEvent: user identifiers", () => {
 
 describe("prepareEvent: event_id", () => {
   it("a given event_id is kept as is, without warning", () => {
-    const result = accepted(prepareEvent(base({ event_id: "wc_order_5123" }), 0, OPTIONS));
+    const result = accepted(prepareEvent(base({ event_id: "wc_order_5123", user: { email: "a@b.co" } }), 0, OPTIONS));
     expect(result.event.event_id).toBe("wc_order_5123");
     expect(result.warnings).toEqual([]);
   });

@@ -103,7 +103,10 @@ describe("ingest handler: accepted events", () => {
     expect(response.statusCode).toBe(202);
     const body = JSON.parse(response.body);
     expect(body.event_ids[0]).toMatch(/^auto_[0-9a-f]{32}$/);
-    expect(body.warnings.map((w: { path: string }) => w.path).sort()).toEqual(["event_id", "user.phone"]);
+    expect(body.warnings.map((w: { path: string }) => w.path).sort()).toEqual(["event_id", "user", "user.phone"]);
+    expect(body.warnings.find((w: { path: string }) => w.path === "user").message).toBe(
+      "CompletePayment without email, phone or ttclid will rarely match: send the shopper's e-mail and phone, and the ttclid captured at landing",
+    );
     const queued = JSON.parse((await queuedMessages())[0]!.Body!);
     expect(queued.event).not.toHaveProperty("user");
   });

@@ -1,0 +1,59 @@
+import type { TikTokEvent } from "./schema";
+
+// Which identifiers ("match keys") an event carries, and a coverage score. TikTok matches a server event to a
+// person and an ad click through these; the more (and the stronger) keys, the more conversions it attributes.
+// The weights rank what public guidance from ad platforms says helps matching most: a click id or a
+// verified e-mail/phone identifies the person; ip + user agent only narrow it down.
+
+export const MATCH_KEYS = ["email", "phone", "ttclid", "external_id", "ttp", "ip", "user_agent", "name", "address"] as const;
+export type MatchKey = (typeof MATCH_KEYS)[number];
+
+/** Weights sum to 100: the score is the share of matching power an event carries. */
+export const MATCH_KEY_WEIGHTS: Record<MatchKey, number> = {
+  email: 25,
+  phone: 20,
+  ttclid: 20,
+  external_id: 10,
+  ttp: 10,
+  ip: 5,
+  user_agent: 5,
+  name: 2.5,
+  address: 2.5,
+};
+
+/** Each of these on its own usually identifies the person or the click. */
+export const STRONG_KEYS: readonly MatchKey[] = ["email", "phone", "ttclid"];
+
+/** Events where a missing strong key costs attributed revenue, so the caller is warned. */
+export const PURCHASE_EVENTS = new Set(["CompletePayment", "Purchase", "PlaceAnOrder"]);
+
+export function matchKeys(event: TikTokEvent): MatchKey[] {
+  const user = event.user ?? {};
+  const has = (field: string) => user[field] !== undefined;
+  const present: Record<MatchKey, boolean> = {
+    email: has("email"),
+    phone: has("phone"),
+    ttclid: has("ttclid"),
+    external_id: has("external_id"),
+    ttp: has("ttp"),
+    ip: has("ip"),
+    user_agent: has("user_agent"),
+    name: has("first_name") || has("last_name"),
+    address: has("zip_code") || has("city") || has("state") || has("country"),
+  };
+  return MATCH_KEYS.filter((key) => present[key]);
+}
+
+export function coverageScore(keys: readonly MatchKey[]): number {
+  return keys.reduce((score, key) => score + MATCH_KEY_WEIGHTS[key], 0);
+}
+
+export function hasStrongKey(keys: readonly MatchKey[]): boolean {
+  return keys.some((key) => STRONG_KEYS.includes(key));
+}
+
+/** The warning a caller gets for a purchase TikTok will rarely match, or undefined. */
+export function purchaseMatchWarning(event: TikTokEvent, keys: readonly MatchKey[]): string | undefined {
+  if (!PURCHASE_EVENTS.has(event.event) || hasStrongKey(keys)) return undefined;
+  return `${event.event} without email, phone or ttclid will rarely match: send the shopper's e-mail and phone, and the ttclid captured at landing`;
+}
