@@ -57,3 +57,28 @@ export function purchaseMatchWarning(event: TikTokEvent, keys: readonly MatchKey
   if (!PURCHASE_EVENTS.has(event.event) || hasStrongKey(keys)) return undefined;
   return `${event.event} without email, phone or ttclid will rarely match: send the shopper's e-mail and phone, and the ttclid captured at landing`;
 }
+
+/** Running counts for a group of events (a pixel and event name, or everything). */
+export interface CoverageTally {
+  events: number;
+  scoreSum: number;
+  withStrongKey: number;
+  keys: Record<MatchKey, number>;
+}
+
+export function emptyTally(): CoverageTally {
+  return { events: 0, scoreSum: 0, withStrongKey: 0, keys: Object.fromEntries(MATCH_KEYS.map((key) => [key, 0])) as Record<MatchKey, number> };
+}
+
+export function addToTally(tally: CoverageTally, event: TikTokEvent): void {
+  const keys = matchKeys(event);
+  tally.events += 1;
+  tally.scoreSum += coverageScore(keys);
+  if (hasStrongKey(keys)) tally.withStrongKey += 1;
+  for (const key of keys) tally.keys[key] += 1;
+}
+
+/** The metric name of "events carrying this key": WithEmail, WithExternalId, ... */
+export function keyMetricName(key: MatchKey): string {
+  return `With${key.replace(/(^|_)([a-z])/g, (_, __, letter: string) => letter.toUpperCase())}`;
+}

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import type { IngestConfig } from "../core/config";
 import type { Log } from "../core/log";
 import { prepareEvent } from "../core/prepare";
-import { LIMITS, PIXEL_CODE, type EventIssue } from "../core/schema";
+import { LIMITS, PIXEL_CODE, type EventIssue, type TikTokEvent } from "../core/schema";
 import { queueEntry, type EventQueue, type QueueEntry } from "./event-queue";
 import { entryBytes, SQS_BATCH_BYTES } from "./sqs-event-queue";
 
@@ -15,7 +15,20 @@ export interface IngestDeps {
   queue: EventQueue;
   log: Log;
   now?: () => number;
+  /** Told what became of each request's events: metrics in AWS, the /stats page locally. */
+  observe?: (report: IngestReport) => void;
 }
+
+export interface IngestReport {
+  /** Events in the body (0 when the body could not be read as events). */
+  received: number;
+  accepted: { pixelCode: string; event: TikTokEvent }[];
+  /** Refused events by reason ("invalid:event_time"), or the request itself ("body_not_json", "too_large"). */
+  rejected: Record<string, number>;
+}
+
+/** A short list of ids is worth a log line; a thousand is not (logs are billed by the byte). */
+const LOGGED_IDS = 20;
 
 type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
 
@@ -26,7 +39,14 @@ export function createIngestHandler(deps: IngestDeps): Handler {
   return async (request) => {
     const result = await ingest(request);
     const keyId = (request.requestContext?.authorizer as { keyId?: string } | null | undefined)?.keyId;
-    deps.log.info("ingest", { status: result.statusCode, keyId, ...result.logFields });
+    const ids = result.report.accepted.map((item) => item.event.event_id);
+    deps.log.info("ingest", {
+      status: result.statusCode,
+      keyId,
+      ...result.logFields,
+      ...(ids.length > 0 && ids.length <= LOGGED_IDS ? { eventIds: ids } : {}),
+    });
+    deps.observe?.(result.report);
     return {
       statusCode: result.statusCode,
       headers: { "Content-Type": "application/json", ...corsHeaders(request.headers, deps.config.corsAllowOrigins) },
@@ -35,9 +55,13 @@ export function createIngestHandler(deps: IngestDeps): Handler {
   };
 
   async function ingest(request: APIGatewayProxyEvent): Promise<Reply> {
+    const report: IngestReport = { received: 0, accepted: [], rejected: {} };
+    const reply = (statusCode: number, body: unknown, logFields?: Record<string, unknown>): Reply => ({ statusCode, body, logFields, report });
+    const refuse = (reason: string, count = 1) => void (report.rejected[reason] = (report.rejected[reason] ?? 0) + count);
     const raw = request.body ?? "";
     const bytes = request.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8");
     if (bytes.length > deps.config.maxBodyBytes) {
+      refuse("too_large");
       return reply(413, { error: `body is ${bytes.length} bytes; the limit is ${deps.config.maxBodyBytes}: post fewer events per request` });
     }
     let body: unknown;
@@ -45,15 +69,21 @@ export function createIngestHandler(deps: IngestDeps): Handler {
       body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
     } catch (error) {
       const why = error instanceof SyntaxError ? error.message : "not UTF-8";
+      refuse("body_not_json");
       return reply(400, { error: `body is not valid JSON (${why}): send one event object, or {"data": [events]}` });
     }
     const envelope = readEnvelope(body);
-    if ("error" in envelope) return reply(envelope.status, { error: envelope.error });
+    if ("error" in envelope) {
+      refuse(envelope.status === 413 ? "too_many_events" : "bad_envelope");
+      return reply(envelope.status, { error: envelope.error });
+    }
+    report.received = envelope.events.length;
 
     const nowSeconds = now();
     const issues: EventIssue[] = [];
     const warnings: EventIssue[] = [];
     const entries: QueueEntry[] = [];
+    const accepted: IngestReport["accepted"] = [];
     envelope.events.forEach((input, index) => {
       const prepared = prepareEvent(input, index, { ...deps.config, nowSeconds });
       if (!prepared.ok) return void issues.push(...prepared.issues);
@@ -63,9 +93,12 @@ export function createIngestHandler(deps: IngestDeps): Handler {
         return void issues.push({ index, path: "pixel_code", message: "no pixel: set TIKTOK_PIXEL_CODE on the relay, or send pixel_code" });
       }
       entries.push(queueEntry(prepared.event, pixel, envelope.testEventCode ?? deps.config.testEventCode));
+      accepted.push({ pixelCode: pixel, event: prepared.event });
     });
     if (issues.length > 0) {
       const invalid = new Set(issues.map((issue) => issue.index)).size;
+      // One reason per refused event: its first problem.
+      for (const index of new Set(issues.map((issue) => issue.index))) refuse(`invalid:${issues.find((issue) => issue.index === index)!.path}`);
       return reply(
         400,
         { error: `${invalid} of ${envelope.events.length} events are invalid; nothing was accepted. Fix them and post again.`, issues },
@@ -75,6 +108,7 @@ export function createIngestHandler(deps: IngestDeps): Handler {
 
     const oversized = entries.findIndex((entry) => entryBytes(entry) > SQS_BATCH_BYTES);
     if (oversized >= 0) {
+      refuse("event_too_large");
       return reply(413, { error: `event ${oversized} is larger than a queue message may be (${SQS_BATCH_BYTES} bytes): send fewer contents` });
     }
     const eventIds = entries.map((entry) => entry.id);
@@ -82,6 +116,8 @@ export function createIngestHandler(deps: IngestDeps): Handler {
     if (failedIds.length > 0) {
       const failed = new Set(failedIds);
       deps.log.error("queue refused events", { failed: failedIds.length, events: entries.length });
+      report.accepted = accepted.filter((item) => !failed.has(item.event.event_id));
+      refuse("queue_unavailable", failed.size);
       return reply(
         503,
         {
@@ -92,6 +128,7 @@ export function createIngestHandler(deps: IngestDeps): Handler {
         { accepted: entries.length - failed.size, failed: failed.size },
       );
     }
+    report.accepted = accepted;
     return reply(202, { accepted: entries.length, event_ids: eventIds, warnings }, { accepted: entries.length, warnings: warnings.length });
   }
 }
@@ -107,9 +144,8 @@ interface Reply {
   statusCode: number;
   body: unknown;
   logFields?: Record<string, unknown>;
+  report: IngestReport;
 }
-
-const reply = (statusCode: number, body: unknown, logFields?: Record<string, unknown>): Reply => ({ statusCode, body, logFields });
 
 type Envelope =
   | { events: unknown[]; pixelCode?: string; testEventCode?: string }

@@ -76,6 +76,34 @@ describe("ingest Lambda entry", () => {
     // no Secrets Manager call: the key was checked before the function ran
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
   });
+
+  it("publishes match quality as EMF metrics by pixel and event name, without identifiers", async () => {
+    process.env.POWERTOOLS_METRICS_NAMESPACE = "TikTokEventsRelay/Test";
+    const { handler } = (await import("../../lambdas/ingest/index")) as {
+      handler: (event: unknown, context: Context) => Promise<APIGatewayProxyResult>;
+    };
+    const lines: string[] = [];
+    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (lines.push(String(chunk)), true));
+    const purchase = {
+      event: "CompletePayment",
+      event_id: "order-9",
+      user: { email: "buyer@example.com", ip: "203.0.113.77" },
+      properties: { currency: "USD", value: 5 },
+    };
+    try {
+      expect((await handler(apiEvent({ data: [purchase, { event: "AddToCart", event_id: "c1" }] }, {}), context)).statusCode).toBe(202);
+    } finally {
+      write.mockRestore();
+    }
+    await takeAll(queues.client, queues.eventsQueueUrl);
+    const emf = lines.flatMap((line) => line.split("\n")).filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line));
+    const purchaseMetrics = emf.find((entry) => entry.EventName === "CompletePayment");
+    expect(purchaseMetrics).toMatchObject({ Pixel: "C4PIXEL0000000000001", Events: 1, CoverageScore: 30, WithEmail: 1, WithIp: 1, WithPhone: 0, WithStrongKey: 1 });
+    expect(purchaseMetrics._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: "TikTokEventsRelay/Test", Dimensions: [expect.arrayContaining(["Pixel", "EventName"])] });
+    expect(emf.find((entry) => entry.EventName === "AddToCart")).toMatchObject({ Events: 1, CoverageScore: 0, WithStrongKey: 0 });
+    expect(emf.find((entry) => entry.Purchases !== undefined)).toMatchObject({ Purchases: 1, PurchasesWithStrongKey: 1, EventsReceived: 2, EventsAccepted: 2 });
+    expect(lines.join("")).not.toMatch(/buyer@example\.com|203\.0\.113\.77/);
+  });
 });
 
 describe("sender Lambda entry", () => {
