@@ -1,5 +1,6 @@
 import { consoleLog } from "../local/console-log";
 import { LOCAL_DEFAULT_API_KEY, startLocalPipeline } from "../local/pipeline";
+import { summaryLine } from "../local/stats";
 
 // `npm start`: the relay on this machine. Ctrl-C stops it (messages still queued are lost with the
 // embedded queue: it keeps its state in memory).
@@ -13,6 +14,7 @@ try {
       "tiktok-events-relay is running locally",
       `  ingest:      POST ${pipeline.eventsUrl}   (Authorization: Bearer ${key})`,
       `  WooCommerce: POST ${pipeline.woocommerceUrl}   (${process.env.WOOCOMMERCE_WEBHOOK_SECRET?.trim() ? "signed with WOOCOMMERCE_WEBHOOK_SECRET" : "set WOOCOMMERCE_WEBHOOK_SECRET to accept webhooks"})`,
+      `  stats:       GET ${pipeline.apiUrl}/stats`,
       `  SQS endpoint: ${pipeline.sqsEndpoint}   (AWS_ENDPOINT_URL_SQS=${pipeline.sqsEndpoint})`,
       `  events queue: ${pipeline.eventsQueueUrl}`,
       `  DLQ:          ${pipeline.deadLetterQueueUrl}`,
@@ -21,6 +23,17 @@ try {
         : `  mode:         sending to ${process.env.TIKTOK_API_URL ?? "TikTok's Events API"}`,
     ].join("\n"),
   );
+  // A one-line summary every STATS_INTERVAL_SECONDS while traffic flows (nothing when idle).
+  const interval = Number(process.env.STATS_INTERVAL_SECONDS ?? 10);
+  let printed = 0;
+  if (interval > 0) {
+    setInterval(async () => {
+      const changes = pipeline.statsChanges();
+      if (changes === printed) return;
+      printed = changes;
+      console.log(summaryLine(await pipeline.stats()));
+    }, interval * 1000).unref();
+  }
   const stop = async () => {
     await pipeline.stop();
     process.exit(0);

@@ -159,6 +159,12 @@ export interface RelayConfig {
    */
   readonly api5xxAlarmPercent: number;
   /**
+   * Alarm when, over an hour, fewer than this percentage of purchase events carry an e-mail, phone or
+   * ttclid (0 = no such alarm).
+   * @default 0
+   */
+  readonly strongKeyAlarmPercent: number;
+  /**
    * WooCommerce orders: TikTok event name.
    * @default "CompletePayment"
    */
@@ -217,6 +223,7 @@ export const RELAY_CONFIG_DEFAULTS = {
   wafRateLimit: 3000,
   noEventsAlarmHours: 0,
   api5xxAlarmPercent: 1,
+  strongKeyAlarmPercent: 0,
   woocommerceEventName: "CompletePayment",
   woocommerceEventIdTemplate: "wc_order_{id}",
   woocommercePaidStatuses: "processing,completed",
@@ -250,6 +257,7 @@ const INTEGER_RANGES = {
   wafRateLimit: [10, 2_000_000_000],
   noEventsAlarmHours: [0, 168],
   api5xxAlarmPercent: [1, 100],
+  strongKeyAlarmPercent: [0, 100],
 } as const satisfies Record<string, readonly [number, number]>;
 
 type IntegerKey = keyof typeof INTEGER_RANGES;
@@ -429,6 +437,7 @@ export function readRelayConfig(node: Node): RelayConfig {
     wafRateLimit: integer("wafRateLimit"),
     noEventsAlarmHours: integer("noEventsAlarmHours"),
     api5xxAlarmPercent: integer("api5xxAlarmPercent"),
+    strongKeyAlarmPercent: integer("strongKeyAlarmPercent"),
     woocommerceEventName: woo("woocommerceEventName"),
     woocommerceEventIdTemplate,
     woocommercePaidStatuses: woo("woocommercePaidStatuses"),

@@ -17,7 +17,7 @@ export interface MonitoringProps {
   readonly queue: IQueue;
   readonly deadLetterQueue: IQueue;
   readonly senderFunction: IFunction;
-  readonly config: Pick<RelayConfig, "alarmEmail" | "oldestMessageAgeAlarmSeconds" | "noEventsAlarmHours" | "api5xxAlarmPercent">;
+  readonly config: Pick<RelayConfig, "alarmEmail" | "oldestMessageAgeAlarmSeconds" | "noEventsAlarmHours" | "api5xxAlarmPercent" | "strongKeyAlarmPercent">;
 }
 
 /** Names of the alarms; add one here and in the constructor to extend. */
@@ -28,15 +28,20 @@ export type RelayAlarmName =
   | "senderThrottles"
   | "api5xxRate"
   | "tiktokRejections"
-  | "noEventsReceived";
+  | "noEventsReceived"
+  | "weakPurchases";
 
-/** `noEventsReceived` exists only when `noEventsAlarmHours` > 0. */
-export type RelayAlarms = Readonly<Record<Exclude<RelayAlarmName, "noEventsReceived">, cloudwatch.Alarm> & { noEventsReceived?: cloudwatch.Alarm }>;
+/** `noEventsReceived` exists only when `noEventsAlarmHours` > 0, `weakPurchases` when `strongKeyAlarmPercent` > 0. */
+export type RelayAlarms = Readonly<
+  Record<Exclude<RelayAlarmName, "noEventsReceived" | "weakPurchases">, cloudwatch.Alarm> & { noEventsReceived?: cloudwatch.Alarm; weakPurchases?: cloudwatch.Alarm }
+>;
 
 // The sender's EMF metrics. Names as in lambdas/sender/sender.ts `SenderMetric` (infrastructure does not import
 // runtime code); the service dimension is the sender's POWERTOOLS_SERVICE_NAME (lib/event-pipeline.ts).
 type SenderMetricName = "EventsDelivered" | "EventsRetried" | "EventsRejected" | "EventsTooOld" | "EventsDeadLettered";
 const SENDER_SERVICE = "tiktok-relay-sender";
+/** The ingest function's POWERTOOLS_SERVICE_NAME (lib/ingest-api.ts). */
+const INGEST_SERVICE = "tiktok-relay-ingest";
 
 const FIVE_MINUTES = Duration.minutes(5);
 const ONE_MINUTE = Duration.minutes(1);
@@ -113,6 +118,18 @@ export class Monitoring extends Construct {
           "TikTok refused events (bad rows, e.g. code 40002); they are in the DLQ with TikTok's code. `npm run dlq -- peek` shows the message; fix the sending side, then redrive.",
       }),
       ...(config.noEventsAlarmHours > 0 ? { noEventsReceived: this.noEventsReceived(queue, config.noEventsAlarmHours) } : {}),
+      ...(config.strongKeyAlarmPercent > 0
+        ? {
+            weakPurchases: this.alarm("WeakPurchaseMatch", {
+              metric: this.strongPurchaseShare(Duration.hours(1)),
+              threshold: config.strongKeyAlarmPercent,
+              comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+              // No purchases in the hour is not a match problem (NoEventsReceived covers silence).
+              treatMissingData: quiet,
+              alarmDescription: `Over the last hour fewer than ${config.strongKeyAlarmPercent}% of purchase events carried an e-mail, phone or ttclid: TikTok will attribute few of them. A checkout change probably stopped passing the shopper's details (README, Match quality).`,
+            }),
+          }
+        : {}),
     };
 
     const alarmStatus = new cloudwatch.AlarmStatusWidget({ title: "Alarms", alarms: Object.values(this.alarms), width: 24 });
@@ -198,12 +215,59 @@ export class Monitoring extends Construct {
     ];
   }
 
-  /**
-   * The match-quality row (which identifiers events carry), from the ingest function's per-event metrics.
-   * Those metrics do not exist yet; their widgets go here.
-   */
+  /** Which identifiers events carry, from the ingest function's metrics (lambdas/aws/ingest-metrics.ts). */
   private matchQualityWidgets(): cloudwatch.IWidget[] {
-    return [];
+    const third = { width: 8, height: 6 };
+    // Per-event metrics carry the dimensions Pixel and EventName (plus Powertools' service): SEARCH sums them up.
+    const search = (metricName: string, statistic: string) =>
+      `SEARCH('{${metricsNamespace(this)},EventName,Pixel,service} MetricName="${metricName}" service="${INGEST_SERVICE}"', '${statistic}', 3600)`;
+    const share = (key: string, label: string) =>
+      new cloudwatch.MathExpression({
+        expression: `100 * SUM(${search(key, "Sum")}) / SUM(${search("Events", "Sum")})`,
+        usingMetrics: {},
+        period: Duration.hours(1),
+        label,
+      });
+    return [
+      new cloudwatch.GraphWidget({
+        title: "Match keys: % of accepted events carrying each",
+        ...third,
+        left: [
+          share("WithEmail", "email"),
+          share("WithPhone", "phone"),
+          share("WithTtclid", "ttclid"),
+          share("WithExternalId", "external_id"),
+          share("WithTtp", "ttp"),
+          share("WithIp", "ip"),
+          share("WithUserAgent", "user agent"),
+        ],
+        leftYAxis: { min: 0, max: 100 },
+      }),
+      new cloudwatch.GraphWidget({
+        title: "Coverage score (0–100) by event name and pixel",
+        ...third,
+        left: [new cloudwatch.MathExpression({ expression: search("CoverageScore", "Average"), usingMetrics: {}, period: Duration.hours(1), label: "" })],
+        leftYAxis: { min: 0, max: 100 },
+      }),
+      new cloudwatch.GraphWidget({
+        title: "Purchases with an e-mail, phone or ttclid, %",
+        ...third,
+        left: [this.strongPurchaseShare(Duration.hours(1))],
+        leftYAxis: { min: 0, max: 100 },
+      }),
+    ];
+  }
+
+  /** Share of purchase events carrying a strong key; published without dimensions so an alarm can use it. */
+  private strongPurchaseShare(period: Duration): cloudwatch.MathExpression {
+    const metric = (metricName: string) =>
+      new cloudwatch.Metric({ namespace: metricsNamespace(this), metricName, dimensionsMap: { service: INGEST_SERVICE }, statistic: cloudwatch.Stats.SUM, period });
+    return new cloudwatch.MathExpression({
+      expression: "100 * strong / purchases",
+      usingMetrics: { strong: metric("PurchasesWithStrongKey"), purchases: metric("Purchases") },
+      period,
+      label: "purchases with a strong key, %",
+    });
   }
 
   /** The metric's total (published without its Code/Reason dimension, for alarms). */

@@ -14,6 +14,7 @@ import { createWooCommerceHandler } from "../lambdas/woocommerce/webhook";
 import { startEventSource } from "./event-source";
 import { startLocalApi } from "./http-api";
 import { startLocalQueues } from "./sqs-server";
+import { LocalStats, type StatsSnapshot } from "./stats";
 
 // `npm start`: the stack's data path on one machine, with the same handlers the Lambdas run.
 // Settings come from the environment, with the stack's defaults.
@@ -29,6 +30,10 @@ export interface LocalPipeline {
   deadLetterQueueUrl: string;
   /** True when no TIKTOK_ACCESS_TOKEN is set: request bodies are printed instead of sent. */
   dryRun: boolean;
+  /** Counts since start and match quality: what GET /stats answers. */
+  stats(): Promise<StatsSnapshot>;
+  /** Grows whenever a count changes. */
+  statsChanges(): number;
   stop(): Promise<void>;
 }
 
@@ -58,12 +63,14 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     visibilityTimeoutSeconds,
   });
   const apiKeys = parseKeys(optional(env, "INGEST_API_KEY") ?? LOCAL_DEFAULT_API_KEY);
+  const stats = new LocalStats();
   const authorizer = createAuthorizer({ apiKeys: async () => apiKeys, log });
   const eventQueue = sqsEventQueue(queues.client, queues.eventsQueueUrl);
   const ingest = createIngestHandler({
     config: ingestConfig,
     queue: eventQueue,
     log,
+    observe: stats.observeIngest,
   });
   const webhookSecrets = parseSecrets(optional(env, "WOOCOMMERCE_WEBHOOK_SECRET") ?? "");
   const woocommerce = createWooCommerceHandler({
@@ -72,6 +79,7 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     secrets: async () => webhookSecrets,
     queue: eventQueue,
     log,
+    observe: stats.observeIngest,
   });
   const transport = dryRun ? printingTransport(print) : httpTransport(senderConfig.apiUrl, senderConfig.requestTimeoutMs);
   const sender = createSenderHandler({
@@ -80,6 +88,7 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     token: { get: async () => accessToken ?? "dry-run", refresh: async () => accessToken ?? "dry-run" },
     queue: sqsSenderQueue(queues.client, queues.eventsQueueUrl, queues.deadLetterQueueUrl, log),
     log,
+    count: stats.countSender,
   });
   const eventSource = startEventSource({
     client: queues.client,
@@ -91,12 +100,14 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     handler: (event) => sender(event),
     log,
   });
+  const snapshot = () => stats.snapshot(queues.client, queues.eventsQueueUrl, queues.deadLetterQueueUrl);
   let api;
   try {
     api = await startLocalApi(integer(env, "PORT", 3000, 0, 65_535), {
       "POST /events": { handler: ingest, authorizer },
       // Authenticated by its HMAC signature inside the handler, as in AWS.
       "POST /woocommerce": { handler: woocommerce },
+      "GET /stats": { handler: async () => ({ statusCode: 200, headers: { "Content-Type": "application/json" }, body: JSON.stringify(await snapshot(), null, 2) }) },
     });
   } catch (error) {
     await eventSource.stop();
@@ -111,6 +122,8 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     eventsQueueUrl: queues.eventsQueueUrl,
     deadLetterQueueUrl: queues.deadLetterQueueUrl,
     dryRun,
+    stats: snapshot,
+    statsChanges: () => stats.changes,
     async stop() {
       await api.close();
       await eventSource.stop();

@@ -4,6 +4,7 @@ import type { Log } from "../core/log";
 import { prepareEvent } from "../core/prepare";
 import type { EventIssue } from "../core/schema";
 import { queueEntry, type EventQueue } from "../ingest/event-queue";
+import type { IngestReport } from "../ingest/ingest";
 import type { WooCommerceConfig } from "./config";
 import { orderToEvent } from "./order-event";
 import { signatureMatches } from "./signature";
@@ -20,6 +21,8 @@ export interface WebhookDeps {
   queue: EventQueue;
   log: Log;
   now?: () => number;
+  /** Told about each order queued, like the ingest handler's reports. */
+  observe?: (report: IngestReport) => void;
 }
 
 type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
@@ -112,6 +115,7 @@ export function createWooCommerceHandler(deps: WebhookDeps): Handler {
       deps.log.error("queue refused the order event", { eventId: entry.id });
       return { statusCode: 503, body: { error: "the relay could not queue the event; retry the delivery" }, log: { eventId: entry.id } };
     }
+    deps.observe?.({ received: 1, accepted: [{ pixelCode: pixel, event: prepared.event }], rejected: {} });
     return { statusCode: 200, body: { accepted: 1, event_id: entry.id, warnings: prepared.warnings }, log: { topic, delivery, eventId: entry.id, warnings: prepared.warnings.length } };
   }
 

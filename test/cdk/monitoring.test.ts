@@ -306,3 +306,47 @@ describe("dashboard", () => {
     expect(status!.properties.alarms).toEqual(expected);
   });
 });
+
+describe("match quality (issue: identifier coverage)", () => {
+  const { stack, id, resources, alarm } = synth({ strongKeyAlarmPercent: "80" });
+  const { widgets } = renderDashboard(resources);
+  const titled = (title: RegExp) => widgets.filter((w) => title.test(w.properties.title ?? "")).map((w) => w.properties);
+  const ingest = (metric: string) => ["TikTokEventsRelay/Relay", metric, "service", "tiktok-relay-ingest"];
+
+  it("charts the share of events carrying each key, summed over pixels and event names with SEARCH", () => {
+    const [coverage] = titled(/^Match keys/);
+    const expressions = coverage!.metrics!.map((m) => (m[0] as { expression: string; label: string }));
+    expect(expressions.map((e) => e.label)).toEqual(["email", "phone", "ttclid", "external_id", "ttp", "ip", "user agent"]);
+    expect(expressions[0]!.expression).toBe(
+      `100 * SUM(SEARCH('{TikTokEventsRelay/Relay,EventName,Pixel,service} MetricName="WithEmail" service="tiktok-relay-ingest"', 'Sum', 3600)) / SUM(SEARCH('{TikTokEventsRelay/Relay,EventName,Pixel,service} MetricName="Events" service="tiktok-relay-ingest"', 'Sum', 3600))`,
+    );
+  });
+
+  it("charts the coverage score per event name and pixel, and the share of purchases with a strong key", () => {
+    expect(JSON.stringify(titled(/^Coverage score/)[0]!.metrics)).toContain('MetricName=\\"CoverageScore\\"');
+    const strong = JSON.stringify(titled(/^Purchases with/)[0]!.metrics);
+    expect(strong).toContain("100 * strong / purchases");
+    expect(strong).toContain(JSON.stringify(ingest("PurchasesWithStrongKey")).slice(1, -1));
+  });
+
+  it("alarms when fewer than strongKeyAlarmPercent of purchases carry a strong key over an hour", () => {
+    const props = alarm(stack.monitoring.alarms.weakPurchases!);
+    expect(props).toMatchObject({
+      AlarmName: "Relay-WeakPurchaseMatch",
+      Threshold: 80,
+      ComparisonOperator: "LessThanThreshold",
+      TreatMissingData: "notBreaching",
+      AlarmActions: [{ Ref: id(stack.monitoring.alarmTopic) }],
+    });
+    const metrics = props.Metrics as { Id: string; Expression?: string; MetricStat?: { Metric: { MetricName: string }; Period: number } }[];
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe("100 * strong / purchases");
+    expect(metrics.filter((m) => m.MetricStat).map((m) => [m.Id, m.MetricStat!.Metric.MetricName, m.MetricStat!.Period])).toEqual([
+      ["strong", "PurchasesWithStrongKey", 3600],
+      ["purchases", "Purchases", 3600],
+    ]);
+  });
+
+  it("has no such alarm by default", () => {
+    expect(synth().stack.monitoring.alarms.weakPurchases).toBeUndefined();
+  });
+});

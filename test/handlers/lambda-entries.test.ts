@@ -77,8 +77,9 @@ describe("ingest Lambda entry", () => {
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
   });
 
-  it("publishes match quality as EMF metrics by pixel and event name, without identifiers", async () => {
+  it("publishes match quality as EMF metrics by pixel and event name; neither logs nor metrics carry identifiers", async () => {
     process.env.POWERTOOLS_METRICS_NAMESPACE = "TikTokEventsRelay/Test";
+    process.env.POWERTOOLS_LOG_LEVEL = "INFO";
     const { handler } = (await import("../../lambdas/ingest/index")) as {
       handler: (event: unknown, context: Context) => Promise<APIGatewayProxyResult>;
     };
@@ -102,6 +103,8 @@ describe("ingest Lambda entry", () => {
     expect(purchaseMetrics._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: "TikTokEventsRelay/Test", Dimensions: [expect.arrayContaining(["Pixel", "EventName"])] });
     expect(emf.find((entry) => entry.EventName === "AddToCart")).toMatchObject({ Events: 1, CoverageScore: 0, WithStrongKey: 0 });
     expect(emf.find((entry) => entry.Purchases !== undefined)).toMatchObject({ Purchases: 1, PurchasesWithStrongKey: 1, EventsReceived: 2, EventsAccepted: 2 });
+    // the request's log line is there, with the event ids, and no identifier in any line
+    expect(lines.some((line) => line.includes('"message":"ingest"') && line.includes("order-9"))).toBe(true);
     expect(lines.join("")).not.toMatch(/buyer@example\.com|203\.0\.113\.77/);
   });
 });

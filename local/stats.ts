@@ -1,0 +1,96 @@
+import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { addToTally, emptyTally, MATCH_KEYS, type CoverageTally } from "../lambdas/core/match-quality";
+import type { IngestReport } from "../lambdas/ingest/ingest";
+import type { Counter } from "../lambdas/sender/sender";
+
+// What `GET /stats` shows and `npm start` summarises: the local pipeline's counts since it started, and the
+// match quality of the events it accepted. The same figures the stack publishes as CloudWatch metrics.
+
+export class LocalStats {
+  private received = 0;
+  private accepted = 0;
+  private readonly rejected: Record<string, number> = {};
+  private readonly sender: Record<string, number> = {};
+  private readonly overall = emptyTally();
+  private readonly byEvent = new Map<string, CoverageTally>();
+  private version = 0;
+
+  observeIngest = (report: IngestReport): void => {
+    this.version++;
+    this.received += report.received;
+    this.accepted += report.accepted.length;
+    for (const [reason, count] of Object.entries(report.rejected)) this.rejected[reason] = (this.rejected[reason] ?? 0) + count;
+    for (const { event } of report.accepted) {
+      addToTally(this.overall, event);
+      let tally = this.byEvent.get(event.event);
+      if (!tally) this.byEvent.set(event.event, (tally = emptyTally()));
+      addToTally(tally, event);
+    }
+  };
+
+  /** The sender's outcome counter: totals only (the dimensioned copies would count twice). */
+  countSender: Counter = (metric, value, dimension) => {
+    if (dimension) return;
+    this.version++;
+    this.sender[metric] = (this.sender[metric] ?? 0) + value;
+  };
+
+  /** Changes whenever a count does: the summary line is printed only while traffic flows. */
+  get changes(): number {
+    return this.version;
+  }
+
+  async snapshot(client: SQSClient, queueUrl: string, deadLetterQueueUrl: string) {
+    return {
+      events: {
+        received: this.received,
+        accepted: this.accepted,
+        rejected: Object.values(this.rejected).reduce((sum, count) => sum + count, 0),
+        rejected_by_reason: { ...this.rejected },
+        delivered: this.sender.EventsDelivered ?? 0,
+        retried: this.sender.EventsRetried ?? 0,
+        dead_lettered: this.sender.EventsDeadLettered ?? 0,
+        in_queue: await visibleAndInFlight(client, queueUrl),
+        in_dlq: await visibleAndInFlight(client, deadLetterQueueUrl),
+      },
+      match_quality: {
+        overall: describe(this.overall),
+        by_event: Object.fromEntries([...this.byEvent].map(([name, tally]) => [name, describe(tally)])),
+      },
+    };
+  }
+}
+
+export type StatsSnapshot = Awaited<ReturnType<LocalStats["snapshot"]>>;
+
+/** One line for the terminal. */
+export function summaryLine(stats: StatsSnapshot): string {
+  const { events, match_quality: quality } = stats;
+  return (
+    `stats: received ${events.received}, accepted ${events.accepted}, rejected ${events.rejected}, delivered ${events.delivered}, ` +
+    `retried ${events.retried}, in queue ${events.in_queue}, in DLQ ${events.in_dlq}; match score ${quality.overall.score} ` +
+    `(strong key on ${percent(quality.overall.strong_key_share)} of events)`
+  );
+}
+
+function describe(tally: CoverageTally) {
+  const share = (count: number) => (tally.events === 0 ? 0 : round(count / tally.events));
+  return {
+    events: tally.events,
+    /** Average coverage score, 0–100 (see README, Match quality). */
+    score: tally.events === 0 ? 0 : round(tally.scoreSum / tally.events, 1),
+    strong_key_share: share(tally.withStrongKey),
+    coverage: Object.fromEntries(MATCH_KEYS.map((key) => [key, share(tally.keys[key])])),
+  };
+}
+
+async function visibleAndInFlight(client: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await client.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }),
+  );
+  // local-aws-sqs counts in-flight messages in both attributes (real SQS does not): take the larger.
+  return Math.max(Number(Attributes.ApproximateNumberOfMessages ?? 0), Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0));
+}
+
+const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
+const percent = (share: number) => `${Math.round(share * 100)}%`;
