@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consoleLog } from "../../local/console-log";
 import { startLocalPipeline, type LocalPipeline } from "../../local/pipeline";
-import type { StatsSnapshot } from "../../local/stats";
+import { summaryLine, type StatsSnapshot } from "../../local/stats";
 import { startFakeTikTok, type FakeTikTok } from "../support/fake-tiktok";
 import { waitFor } from "../support/queues";
 
@@ -76,6 +76,9 @@ describe("stats and logs", () => {
     });
     expect(stats.match_quality.by_event.AddToCart).toMatchObject({ events: 1, score: 25, strong_key_share: 1 });
     expect(stats.match_quality.overall).toMatchObject({ events: 3, strong_key_share: 0.667 });
+    expect(summaryLine(stats)).toBe(
+      "stats: received 4, accepted 3, rejected 1, delivered 3, retried 0, in queue 0, in DLQ 0; match score 35 (strong key on 67% of events)",
+    );
 
     const logs = logLines.join("\n");
     expect(logs).toContain("eventIds=[\"p1\",\"p2\",\"c1\"]");
