@@ -18,6 +18,9 @@ try {
       `  SQS endpoint: ${pipeline.sqsEndpoint}   (AWS_ENDPOINT_URL_SQS=${pipeline.sqsEndpoint})`,
       `  events queue: ${pipeline.eventsQueueUrl}`,
       `  DLQ:          ${pipeline.deadLetterQueueUrl}`,
+      pipeline.durableQueues
+        ? "  queues:       external (SQS_ENDPOINT): accepted events survive a restart of this process"
+        : "  queues:       embedded, in memory: events not yet sent are lost when this process stops (npm run queue + SQS_ENDPOINT keeps them)",
       pipeline.dryRun
         ? "  mode:         DRY RUN (no TIKTOK_ACCESS_TOKEN): request bodies are printed, nothing is sent"
         : `  mode:         sending to ${process.env.TIKTOK_API_URL ?? "TikTok's Events API"}`,

@@ -13,7 +13,7 @@ import { parseSecrets } from "../lambdas/woocommerce/signature";
 import { createWooCommerceHandler } from "../lambdas/woocommerce/webhook";
 import { startEventSource } from "./event-source";
 import { startLocalApi } from "./http-api";
-import { startLocalQueues } from "./sqs-server";
+import { connectQueues, startLocalQueues } from "./sqs-server";
 import { LocalStats, type StatsSnapshot } from "./stats";
 
 // `npm start`: the stack's data path on one machine, with the same handlers the Lambdas run.
@@ -30,6 +30,8 @@ export interface LocalPipeline {
   deadLetterQueueUrl: string;
   /** True when no TIKTOK_ACCESS_TOKEN is set: request bodies are printed instead of sent. */
   dryRun: boolean;
+  /** True when the queues live in a separate SQS server (SQS_ENDPOINT) and survive a restart. */
+  durableQueues: boolean;
   /** Counts since start and match quality: what GET /stats answers. */
   stats(): Promise<StatsSnapshot>;
   /** Grows whenever a count changes. */
@@ -57,11 +59,13 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
   const senderConfig = readSenderConfig(env);
   const visibilityTimeoutSeconds = integer(env, "VISIBILITY_TIMEOUT_SECONDS", 30, 2, 43_200);
 
-  const queues = await startLocalQueues({
-    port: integer(env, "SQS_PORT", 9324, 0, 65_535),
-    maxReceiveCount: senderConfig.maxReceiveCount,
-    visibilityTimeoutSeconds,
-  });
+  // SQS_ENDPOINT: an SQS-protocol server that survives restarts of this process; else an embedded one whose
+  // messages live (and die) with it.
+  const externalEndpoint = optional(env, "SQS_ENDPOINT");
+  const queueOptions = { maxReceiveCount: senderConfig.maxReceiveCount, visibilityTimeoutSeconds };
+  const queues = externalEndpoint
+    ? await connectQueues(externalEndpoint, queueOptions)
+    : await startLocalQueues({ port: integer(env, "SQS_PORT", 9324, 0, 65_535), ...queueOptions });
   const apiKeys = parseKeys(optional(env, "INGEST_API_KEY") ?? LOCAL_DEFAULT_API_KEY);
   const stats = new LocalStats();
   const authorizer = createAuthorizer({ apiKeys: async () => apiKeys, log });
@@ -122,6 +126,7 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     eventsQueueUrl: queues.eventsQueueUrl,
     deadLetterQueueUrl: queues.deadLetterQueueUrl,
     dryRun,
+    durableQueues: externalEndpoint !== undefined,
     stats: snapshot,
     statsChanges: () => stats.changes,
     async stop() {

@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { CreateQueueCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, GetQueueUrlCommand, QueueDoesNotExist, SQSClient } from "@aws-sdk/client-sqs";
 import { createSqsServer } from "./local-aws-sqs";
 
 // The embedded SQS-protocol server: the same queue pair the stack deploys (events queue whose redrive
@@ -26,33 +26,46 @@ export interface LocalQueueOptions {
 export async function startLocalQueues(options: LocalQueueOptions): Promise<LocalQueues> {
   const server = await createSqsServer({ port: options.port, hostname: "127.0.0.1", region: REGION, accountId: ACCOUNT });
   const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
+  const queues = await connectQueues(`http://127.0.0.1:${port}`, options);
+  return {
+    ...queues,
+    close: async () => {
+      await queues.close();
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      });
+    },
+  };
+}
+
+/**
+ * The queue pair on an SQS-protocol server that outlives this process (SQS_ENDPOINT): created if missing,
+ * used as they are if they exist, so a restarted pipeline finds the messages its predecessor accepted.
+ */
+export async function connectQueues(endpoint: string, options: Omit<LocalQueueOptions, "port">): Promise<LocalQueues> {
   const client = sqsClientFor(endpoint);
   const arn = (name: string) => `arn:aws:sqs:${REGION}:${ACCOUNT}:${name}`;
-  const dlq = await client.send(
-    new CreateQueueCommand({ QueueName: "tiktok-relay-dlq", Attributes: { MessageRetentionPeriod: String(14 * 86_400) } }),
-  );
-  const events = await client.send(
-    new CreateQueueCommand({
-      QueueName: "tiktok-relay-events",
-      Attributes: {
-        VisibilityTimeout: String(options.visibilityTimeoutSeconds),
-        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn("tiktok-relay-dlq"), maxReceiveCount: options.maxReceiveCount }),
-      },
-    }),
-  );
+  const urlOf = async (name: string, attributes: Record<string, string>) => {
+    try {
+      return (await client.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!;
+    } catch (error) {
+      if (!(error instanceof QueueDoesNotExist)) throw error;
+      return (await client.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }))).QueueUrl!;
+    }
+  };
+  const deadLetterQueueUrl = await urlOf("tiktok-relay-dlq", { MessageRetentionPeriod: String(14 * 86_400) });
+  const eventsQueueUrl = await urlOf("tiktok-relay-events", {
+    VisibilityTimeout: String(options.visibilityTimeoutSeconds),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arn("tiktok-relay-dlq"), maxReceiveCount: options.maxReceiveCount }),
+  });
   return {
     endpoint,
     client,
-    eventsQueueUrl: events.QueueUrl!,
+    eventsQueueUrl,
     eventsQueueArn: arn("tiktok-relay-events"),
-    deadLetterQueueUrl: dlq.QueueUrl!,
-    close: () =>
-      new Promise<void>((resolve) => {
-        client.destroy();
-        server.closeAllConnections?.();
-        server.close(() => resolve());
-      }),
+    deadLetterQueueUrl,
+    close: async () => client.destroy(),
   };
 }
 

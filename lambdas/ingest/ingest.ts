@@ -68,7 +68,7 @@ export function createIngestHandler(deps: IngestDeps): Handler {
     try {
       body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
     } catch (error) {
-      const why = error instanceof SyntaxError ? error.message : "not UTF-8";
+      const why = error instanceof SyntaxError ? jsonErrorWithoutInput(error) : "not UTF-8";
       refuse("body_not_json");
       return reply(400, { error: `body is not valid JSON (${why}): send one event object, or {"data": [events]}` });
     }
@@ -131,6 +131,17 @@ export function createIngestHandler(deps: IngestDeps): Handler {
     report.accepted = accepted;
     return reply(202, { accepted: entries.length, event_ids: eventIds, warnings }, { accepted: entries.length, warnings: warnings.length });
   }
+}
+
+/**
+ * V8 quotes a piece of the input in some JSON errors ('Unexpected token 'j', "john@exam"...'): that could be
+ * an e-mail address, and error bodies must carry no identifier. Keep only where the problem is.
+ */
+function jsonErrorWithoutInput(error: SyntaxError): string {
+  const position = /position (\d+)/.exec(error.message)?.[1];
+  if (position) return `error at position ${position}`;
+  if (/end of JSON input/.test(error.message)) return "it ends too early";
+  return "unexpected character";
 }
 
 /** Echoes an allowed browser origin (never `*`); server-to-server callers send no Origin and get nothing. */

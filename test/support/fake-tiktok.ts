@@ -15,6 +15,8 @@ export interface Answer {
   body?: unknown;
   /** Never answer (the client must time out). */
   hang?: boolean;
+  /** Answer after this long (a slow TikTok keeps requests in flight). */
+  delayMs?: number;
 }
 
 export type Responder = (request: ReceivedRequest, index: number) => Answer;
@@ -57,6 +59,7 @@ export async function startFakeTikTok(respond: Responder = ok): Promise<FakeTikT
     fake.requests.push(received);
     const answer = fake.respond(received, fake.requests.length - 1);
     if (answer.hang) return;
+    if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
     const status = answer.status ?? 200;
     const body = answer.body ?? ok().body;
     if (status === 200 && (body as { code?: number }).code === 0) delivered.push(...received.body.data.map((event) => event.event_id));
