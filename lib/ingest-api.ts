@@ -7,6 +7,7 @@ import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { RelayConfig } from "./config";
+import { eventSettingsEnvironment } from "./event-settings";
 import { RelayFunction } from "./relay-function";
 
 const INGEST_ENTRY = fileURLToPath(new URL("../lambdas/ingest/index.ts", import.meta.url));
@@ -85,11 +86,7 @@ export class IngestApi extends Construct {
         EVENTS_QUEUE_URL: props.queue.queueUrl,
         MAX_BODY_BYTES: String(config.maxBodyBytes),
         ...(config.corsAllowOrigins.length > 0 ? { CORS_ALLOW_ORIGINS: config.corsAllowOrigins.join(",") } : {}),
-        TIKTOK_PIXEL_CODE: config.pixelCode,
-        ...(config.testEventCode ? { TIKTOK_TEST_EVENT_CODE: config.testEventCode } : {}),
-        DEFAULT_PHONE_COUNTRY: config.defaultPhoneCountry,
-        MAX_EVENT_AGE_DAYS: String(config.maxEventAgeDays),
-        ALLOW_CUSTOM_EVENTS: String(config.allowCustomEvents),
+        ...eventSettingsEnvironment(config),
         POWERTOOLS_SERVICE_NAME: "tiktok-relay-ingest",
       },
     });

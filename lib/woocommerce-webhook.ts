@@ -6,6 +6,7 @@ import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { RelayConfig } from "./config";
+import { eventSettingsEnvironment } from "./event-settings";
 import { RelayFunction } from "./relay-function";
 
 const WEBHOOK_ENTRY = fileURLToPath(new URL("../lambdas/woocommerce/index.ts", import.meta.url));
@@ -67,11 +68,7 @@ export class WooCommerceWebhook extends Construct {
       environment: {
         EVENTS_QUEUE_URL: props.queue.queueUrl,
         WOOCOMMERCE_WEBHOOK_SECRET_ARN: this.secret.secretArn,
-        TIKTOK_PIXEL_CODE: config.pixelCode,
-        ...(config.testEventCode ? { TIKTOK_TEST_EVENT_CODE: config.testEventCode } : {}),
-        DEFAULT_PHONE_COUNTRY: config.defaultPhoneCountry,
-        MAX_EVENT_AGE_DAYS: String(config.maxEventAgeDays),
-        ALLOW_CUSTOM_EVENTS: String(config.allowCustomEvents),
+        ...eventSettingsEnvironment(config),
         WOOCOMMERCE_EVENT_NAME: config.woocommerceEventName,
         WOOCOMMERCE_EVENT_ID_TEMPLATE: config.woocommerceEventIdTemplate,
         WOOCOMMERCE_PAID_STATUSES: config.woocommercePaidStatuses,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readDeadLetter } from "../../lambdas/core/dead-letter";
-import { silentLog } from "../../lambdas/core/log";
-import { startLocalPipeline, type LocalPipeline } from "../../local/pipeline";
+import type { LocalPipeline } from "../../local/pipeline";
+import { startTestPipeline } from "../support/pipeline";
 import { sqsClientFor } from "../../local/sqs-server";
 import { startFakeTikTok, type FakeTikTok } from "../support/fake-tiktok";
 import { depth, takeAll, waitFor } from "../support/queues";
@@ -13,20 +13,11 @@ let pipeline: LocalPipeline;
 
 beforeAll(async () => {
   tiktok = await startFakeTikTok(() => ({ status: 200, body: { code: 50000, message: "internal error" } }));
-  pipeline = await startLocalPipeline({
-    env: {
-      PORT: "0",
-      SQS_PORT: "0",
-      INGEST_API_KEY: "k",
-      TIKTOK_PIXEL_CODE: "C4PIXEL0000000000001",
-      TIKTOK_ACCESS_TOKEN: "t",
-      TIKTOK_API_URL: tiktok.url,
-      SENDER_BATCHING_WINDOW_MS: "0",
-      MAX_RECEIVE_COUNT: "2",
-      VISIBILITY_TIMEOUT_SECONDS: "2",
-      RETRY_BASE_SECONDS: "1",
-    },
-    log: silentLog,
+  pipeline = await startTestPipeline(tiktok, {
+    SENDER_BATCHING_WINDOW_MS: "0",
+    MAX_RECEIVE_COUNT: "2",
+    VISIBILITY_TIMEOUT_SECONDS: "2",
+    RETRY_BASE_SECONDS: "1",
   });
 });
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLog } from "../../lambdas/core/log";
-import { startLocalPipeline, type LocalPipeline } from "../../local/pipeline";
+import type { LocalPipeline } from "../../local/pipeline";
+import { startTestPipeline } from "../support/pipeline";
 import { startFakeTikTok, type FakeTikTok } from "../support/fake-tiktok";
 import { waitFor } from "../support/queues";
 
@@ -14,17 +14,8 @@ let pipeline: LocalPipeline;
 
 beforeAll(async () => {
   tiktok = await startFakeTikTok();
-  pipeline = await startLocalPipeline({
-    env: {
-      PORT: "0",
-      SQS_PORT: "0",
-      INGEST_API_KEY: "k",
-      TIKTOK_PIXEL_CODE: "C4PIXEL0000000000001",
-      TIKTOK_ACCESS_TOKEN: "t",
-      TIKTOK_API_URL: tiktok.url,
-      SENDER_BATCHING_WINDOW_MS: "500",
-    },
-    log: silentLog,
+  pipeline = await startTestPipeline(tiktok, {
+    SENDER_BATCHING_WINDOW_MS: "500",
   });
 });
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLog } from "../../lambdas/core/log";
 import { sqsClientFor } from "../../local/sqs-server";
-import { startLocalPipeline, type LocalPipeline } from "../../local/pipeline";
+import type { LocalPipeline } from "../../local/pipeline";
+import { startTestPipeline } from "../support/pipeline";
 import { startFakeTikTok, type FakeTikTok } from "../support/fake-tiktok";
 import { depth, waitFor } from "../support/queues";
 
@@ -15,17 +15,11 @@ let pipeline: LocalPipeline;
 
 beforeAll(async () => {
   tiktok = await startFakeTikTok();
-  pipeline = await startLocalPipeline({
-    env: {
-      PORT: "0",
-      SQS_PORT: "0",
-      INGEST_API_KEY: KEY,
-      TIKTOK_PIXEL_CODE: PIXEL,
-      TIKTOK_ACCESS_TOKEN: "e2e-token",
-      TIKTOK_API_URL: tiktok.url,
-      SENDER_BATCHING_WINDOW_MS: "1000",
-    },
-    log: silentLog,
+  pipeline = await startTestPipeline(tiktok, {
+    INGEST_API_KEY: KEY,
+    TIKTOK_PIXEL_CODE: PIXEL,
+    TIKTOK_ACCESS_TOKEN: "e2e-token",
+    SENDER_BATCHING_WINDOW_MS: "1000",
   });
 });
 afterAll(async () => {

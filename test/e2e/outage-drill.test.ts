@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseRedriveArgs } from "../../cli/args";
 import { runRedrive } from "../../cli/commands";
 import { readDeadLetter } from "../../lambdas/core/dead-letter";
-import { silentLog } from "../../lambdas/core/log";
-import { startLocalPipeline, type LocalPipeline } from "../../local/pipeline";
+import type { LocalPipeline } from "../../local/pipeline";
+import { startTestPipeline } from "../support/pipeline";
 import { sqsClientFor } from "../../local/sqs-server";
 import { ok, startFakeTikTok, type Answer, type FakeTikTok, type ReceivedRequest } from "../support/fake-tiktok";
 import { depth, takeAll, waitFor } from "../support/queues";
@@ -38,22 +38,14 @@ function answer(request: ReceivedRequest): Answer {
 
 beforeAll(async () => {
   tiktok = await startFakeTikTok(answer);
-  pipeline = await startLocalPipeline({
-    env: {
-      PORT: "0",
-      SQS_PORT: "0",
-      INGEST_API_KEY: "drill",
-      TIKTOK_PIXEL_CODE: "C4PIXEL0000000000001",
-      TIKTOK_ACCESS_TOKEN: "token",
-      TIKTOK_API_URL: tiktok.url,
-      TIKTOK_REQUEST_TIMEOUT_MS: "300",
-      SENDER_BATCHING_WINDOW_MS: "300",
-      MAX_RECEIVE_COUNT: "3",
-      RETRY_BASE_SECONDS: "1",
-      RETRY_MAX_SECONDS: "2",
-      VISIBILITY_TIMEOUT_SECONDS: "10",
-    },
-    log: silentLog,
+  pipeline = await startTestPipeline(tiktok, {
+    INGEST_API_KEY: "drill",
+    TIKTOK_ACCESS_TOKEN: "token",
+    TIKTOK_REQUEST_TIMEOUT_MS: "300",
+    MAX_RECEIVE_COUNT: "3",
+    RETRY_BASE_SECONDS: "1",
+    RETRY_MAX_SECONDS: "2",
+    VISIBILITY_TIMEOUT_SECONDS: "10",
   });
 });
 afterAll(async () => {

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readDeadLetter } from "../../lambdas/core/dead-letter";
 import { signBody } from "../../lambdas/woocommerce/signature";
 import { consoleLog } from "../../local/console-log";
-import { startLocalPipeline, type LocalPipeline } from "../../local/pipeline";
+import type { LocalPipeline } from "../../local/pipeline";
+import { startTestPipeline } from "../support/pipeline";
 import { sqsClientFor } from "../../local/sqs-server";
 import { ok, startFakeTikTok, type FakeTikTok } from "../support/fake-tiktok";
 import { depth, takeAll, waitFor } from "../support/queues";
@@ -30,19 +31,11 @@ beforeAll(async () => {
       ? { status: 200, body: { code: 40002, message: "data.0.user.email: invalid value" } }
       : ok(),
   );
-  pipeline = await startLocalPipeline({
-    env: {
-      PORT: "0",
-      SQS_PORT: "0",
-      INGEST_API_KEY: KEY,
-      TIKTOK_PIXEL_CODE: "C4PIXEL0000000000001",
-      TIKTOK_ACCESS_TOKEN: TOKEN,
-      TIKTOK_API_URL: tiktok.url,
-      WOOCOMMERCE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      SENDER_BATCHING_WINDOW_MS: "300",
-    },
-    log: consoleLog((line) => logs.push(line)),
-  });
+  pipeline = await startTestPipeline(tiktok, {
+    INGEST_API_KEY: KEY,
+    TIKTOK_ACCESS_TOKEN: TOKEN,
+    WOOCOMMERCE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+  }, consoleLog((line) => logs.push(line)));
 });
 afterAll(async () => {
   await pipeline?.stop();

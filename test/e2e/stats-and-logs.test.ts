@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consoleLog } from "../../local/console-log";
-import { startLocalPipeline, type LocalPipeline } from "../../local/pipeline";
+import type { LocalPipeline } from "../../local/pipeline";
+import { startTestPipeline } from "../support/pipeline";
 import { summaryLine, type StatsSnapshot } from "../../local/stats";
 import { startFakeTikTok, type FakeTikTok } from "../support/fake-tiktok";
 import { waitFor } from "../support/queues";
@@ -17,18 +18,8 @@ const logLines: string[] = [];
 
 beforeAll(async () => {
   tiktok = await startFakeTikTok();
-  pipeline = await startLocalPipeline({
-    env: {
-      PORT: "0",
-      SQS_PORT: "0",
-      INGEST_API_KEY: "k",
-      TIKTOK_PIXEL_CODE: "C4PIXEL0000000000001",
-      TIKTOK_ACCESS_TOKEN: "t",
-      TIKTOK_API_URL: tiktok.url,
-      SENDER_BATCHING_WINDOW_MS: "300",
-    },
-    log: consoleLog((line) => logLines.push(line)),
-  });
+  pipeline = await startTestPipeline(tiktok, {
+  }, consoleLog((line) => logLines.push(line)));
 });
 afterAll(async () => {
   await pipeline?.stop();

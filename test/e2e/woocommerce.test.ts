@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { silentLog } from "../../lambdas/core/log";
 import { signBody } from "../../lambdas/woocommerce/signature";
-import { startLocalPipeline, type LocalPipeline } from "../../local/pipeline";
+import type { LocalPipeline } from "../../local/pipeline";
+import { startTestPipeline } from "../support/pipeline";
 import { startFakeTikTok, type FakeTikTok } from "../support/fake-tiktok";
 import { waitFor } from "../support/queues";
 
@@ -15,17 +15,10 @@ let pipeline: LocalPipeline;
 
 beforeAll(async () => {
   tiktok = await startFakeTikTok();
-  pipeline = await startLocalPipeline({
-    env: {
-      PORT: "0",
-      SQS_PORT: "0",
-      TIKTOK_PIXEL_CODE: "C4PIXEL0000000000001",
-      TIKTOK_ACCESS_TOKEN: "token",
-      TIKTOK_API_URL: tiktok.url,
-      WOOCOMMERCE_WEBHOOK_SECRET: SECRET,
-      SENDER_BATCHING_WINDOW_MS: "500",
-    },
-    log: silentLog,
+  pipeline = await startTestPipeline(tiktok, {
+    TIKTOK_ACCESS_TOKEN: "token",
+    WOOCOMMERCE_WEBHOOK_SECRET: SECRET,
+    SENDER_BATCHING_WINDOW_MS: "500",
   });
 });
 afterAll(async () => {
