@@ -24,6 +24,15 @@ export function messageBytes(message: OutgoingMessage): number {
   return bytes;
 }
 
+/** SQS refuses a message whose text holds any other character (a control, a lone surrogate, U+FFFE/U+FFFF). */
+const NOT_SQS_TEXT = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** Attribute values carry callers' and TikTok's text (event names, ids, messages): made acceptable to SQS. */
+function sqsSafe(attributes: Record<string, MessageAttributeValue>): Record<string, MessageAttributeValue> {
+  const entries = Object.entries(attributes).map(([name, value]) => [name, value.StringValue === undefined ? value : { ...value, StringValue: value.StringValue.replace(NOT_SQS_TEXT, "\uFFFD") }]);
+  return Object.fromEntries(entries) as Record<string, MessageAttributeValue>;
+}
+
 /** Sends every message; returns the ids that could not be sent after retries. */
 export async function sendInBatches(
   client: SQSClient,
@@ -36,7 +45,7 @@ export async function sendInBatches(
       const result = await client.send(
         new SendMessageBatchCommand({
           QueueUrl: queueUrl,
-          Entries: batch.map((message, i) => ({ Id: String(i), MessageBody: message.body, MessageAttributes: message.attributes })),
+          Entries: batch.map((message, i) => ({ Id: String(i), MessageBody: message.body, MessageAttributes: sqsSafe(message.attributes) })),
         }),
       );
       return (result.Failed ?? []).map((failure) => batch[Number(failure.Id)]!).filter(Boolean);

@@ -1,5 +1,5 @@
 import { isSupportedCountry } from "libphonenumber-js";
-import { PIXEL_CODE } from "./schema";
+import { PIXEL_CODE } from "./pixel-code";
 
 // Runtime settings, read from the environment: in AWS the stack sets them, locally `npm start` does.
 // One name and one default each; a bad value stops the process with the name and the fix.

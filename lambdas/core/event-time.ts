@@ -27,16 +27,22 @@ export function parseEventTime(
   if (seconds > nowSeconds + FUTURE_SKEW_SECONDS) {
     return {
       ok: false,
-      message: `is ${seconds - nowSeconds} s in the future (${new Date(seconds * 1000).toISOString()}); check the unit and the clock of the sender`,
+      message: `is ${seconds - nowSeconds} s in the future (${isoTime(seconds)}); check the unit and the clock of the sender`,
     };
   }
   if (seconds < nowSeconds - maxAgeDays * 86_400) {
     return {
       ok: false,
-      message: `is older than ${maxAgeDays} days (${new Date(seconds * 1000).toISOString()}); TikTok does not attribute events that old`,
+      message: `is older than ${maxAgeDays} days (${isoTime(seconds)}); TikTok does not attribute events that old`,
     };
   }
   return { ok: true, seconds };
+}
+
+/** The time as ISO-8601; a number beyond what Date can hold (toISOString would throw) is shown as it is. */
+export function isoTime(seconds: number): string {
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? `${seconds} s after 1970` : date.toISOString();
 }
 
 /** Date.parse rolls 2026-02-30 over to March; a calendar that does not exist is an error instead. */

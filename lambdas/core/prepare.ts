@@ -151,7 +151,7 @@ function fromZodIssues(issues: z.core.$ZodIssue[], index: number): EventIssue[] 
     if (issue.code !== "unrecognized_keys") return [{ index, path: path || "(event)", message: issue.message }];
     return issue.keys.map((key) => ({
       index,
-      path: path ? `${path}.${key}` : key,
+      path: path ? `${path}.${key || '""'}` : key || '""',
       message: "unknown field: not part of the TikTok event format (check the spelling; see the README)",
     }));
   });

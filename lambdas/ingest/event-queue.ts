@@ -16,5 +16,6 @@ export interface EventQueue {
 /** The queue message for one prepared event: the event and where it goes, never a raw identifier. */
 export function queueEntry(event: TikTokEvent, pixelCode: string, testEventCode?: string): QueueEntry {
   const queued: QueuedEvent = testEventCode ? { pixel_code: pixelCode, test_event_code: testEventCode, event } : { pixel_code: pixelCode, event };
-  return { id: event.event_id, body: JSON.stringify(queued), eventName: event.event };
+  // SQS refuses a body holding U+FFFE or U+FFFF (JSON.stringify already escapes controls and lone surrogates).
+  return { id: event.event_id, body: JSON.stringify(queued).replace(/[\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`), eventName: event.event };
 }

@@ -1,3 +1,4 @@
+import { isoTime } from "../core/event-time";
 import type { Log } from "../core/log";
 import type { QueuedEvent, TikTokEvent } from "../core/schema";
 import { buildRequestBody, buildRequests, MAX_EVENTS_PER_REQUEST } from "../core/tiktok-request";
@@ -53,7 +54,7 @@ export async function deliverMessages(messages: QueueMessage[], deps: DeliveryDe
       verdicts.set(message.id, {
         kind: "dead_letter",
         reason: "too_old",
-        detail: `event_time ${new Date(queued.event.event_time * 1000).toISOString()} is older than ${deps.maxEventAgeDays} days`,
+        detail: `event_time ${isoTime(queued.event.event_time)} is older than ${deps.maxEventAgeDays} days`,
       });
     } else {
       sendable.push({ key: message.id, queued });

@@ -64,3 +64,15 @@ describe("configuration numbers", () => {
     expect(() => readIngestConfig({ DEFAULT_PHONE_COUNTRY: "uk" })).toThrow('DEFAULT_PHONE_COUNTRY is "uk"');
   });
 });
+
+describe("event_id", () => {
+  it.each(["   ", "order\n5", "tab\there", "\u0000"])("refuses %j: the pixel could not send the same id", (id) => {
+    const result = prepareEvent(event({ event_id: id }), 0, options);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.issues[0]).toMatchObject({ path: "event_id", message: expect.stringContaining("visible characters") });
+  });
+
+  it("accepts ids with spaces, unicode and punctuation inside", () => {
+    expect(prepareEvent(event({ event_id: "wc order #5123 – ü" }), 0, options).ok).toBe(true);
+  });
+});
