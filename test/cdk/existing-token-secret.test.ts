@@ -1,13 +1,9 @@
-import { App } from "aws-cdk-lib";
-import { Match, Template } from "aws-cdk-lib/assertions";
+import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
-import { readRelayConfig } from "../../lib/config";
-import { RelayStack } from "../../lib/relay-stack";
+import { synthRelay } from "../support/synth";
 
 const tokenArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/tiktok-token-AbC123";
-const app = new App({ context: { "aws:cdk:bundling-stacks": [], tiktokTokenSecretArn: tokenArn } });
-const stack = new RelayStack(app, "Relay", { config: readRelayConfig(app.node) });
-const template = Template.fromStack(stack);
+const { stack, template } = synthRelay({ tiktokTokenSecretArn: tokenArn });
 
 describe("with an existing TikTok token secret (tiktokTokenSecretArn)", () => {
   it("creates no token secret, only the generated ingest key and WooCommerce webhook secret", () => {

@@ -1,18 +1,11 @@
-import { App } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
-import { readRelayConfig } from "../../lib/config";
-import { RelayStack } from "../../lib/relay-stack";
+import { synthRelay } from "../support/synth";
 
 // Production hardening a reviewer looks for in the template: WAF when asked for, functions that can write only
 // their own logs, execution logs that expire.
 
-function synth(context: Record<string, unknown> = {}) {
-  const app = new App({ context: { "aws:cdk:bundling-stacks": [], ...context } });
-  const stack = new RelayStack(app, "Relay", { config: readRelayConfig(app.node) });
-  const id = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
-  return { stack, template: Template.fromStack(stack), id };
-}
+const synth = synthRelay;
 
 describe("WAF", () => {
   it("is absent unless asked for", () => {

@@ -1,8 +1,6 @@
-import { App } from "aws-cdk-lib";
-import { Match, Template } from "aws-cdk-lib/assertions";
+import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
-import { readRelayConfig } from "../../lib/config";
-import { RelayStack } from "../../lib/relay-stack";
+import { synthRelay } from "../support/synth";
 
 interface Statement {
   Effect: string;
@@ -10,12 +8,7 @@ interface Statement {
   Resource: unknown;
 }
 
-function synth(context: Record<string, unknown> = {}) {
-  const app = new App({ context: { "aws:cdk:bundling-stacks": [], ...context } });
-  const stack = new RelayStack(app, "Relay", { config: readRelayConfig(app.node) });
-  const id = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
-  return { stack, template: Template.fromStack(stack), id };
-}
+const synth = synthRelay;
 
 const actions = (statement: Statement) => [statement.Action].flat();
 

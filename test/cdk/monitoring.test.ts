@@ -1,17 +1,10 @@
-import { App } from "aws-cdk-lib";
-import { Match, Template } from "aws-cdk-lib/assertions";
+import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
-import { readRelayConfig } from "../../lib/config";
-import { RelayStack } from "../../lib/relay-stack";
+import { synthRelay } from "../support/synth";
 
 function synth(context: Record<string, unknown> = {}) {
-  const app = new App({ context: { "aws:cdk:bundling-stacks": [], ...context } });
-  const stack = new RelayStack(app, "Relay", { config: readRelayConfig(app.node) });
-  const id = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
-  const template = Template.fromStack(stack);
-  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
-  const alarm = (construct: { node: { defaultChild?: unknown } }) => resources[id(construct)]!.Properties;
-  return { stack, template, resources, id, alarm };
+  const synthesized = synthRelay(context);
+  return { ...synthesized, alarm: synthesized.propertiesOf };
 }
 
 const { stack, template, id, alarm } = synth();

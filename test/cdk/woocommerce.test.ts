@@ -1,17 +1,10 @@
-import { App } from "aws-cdk-lib";
-import { Match, Template } from "aws-cdk-lib/assertions";
+import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
-import { readRelayConfig } from "../../lib/config";
-import { RelayStack } from "../../lib/relay-stack";
+import { synthRelay } from "../support/synth";
 
 // POST /woocommerce in the deployed stack: its own function, authenticated by the webhook signature inside it.
 
-function synth(context: Record<string, unknown> = {}) {
-  const app = new App({ context: { "aws:cdk:bundling-stacks": [], pixelCode: "C4ABCDEFGH12345", ...context } });
-  const stack = new RelayStack(app, "Relay", { config: readRelayConfig(app.node) });
-  const id = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
-  return { stack, template: Template.fromStack(stack), id };
-}
+const synth = (context: Record<string, unknown> = {}) => synthRelay({ pixelCode: "C4ABCDEFGH12345", ...context });
 
 const { stack, template, id } = synth();
 const fn = stack.woocommerce.webhookFunction;
