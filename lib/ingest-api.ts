@@ -7,7 +7,7 @@ import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { RelayConfig } from "./config";
-import { eventSettingsEnvironment } from "./event-settings";
+import { eventSettingsEnvironment, type EventSettings } from "./event-settings";
 import { RelayFunction } from "./relay-function";
 
 const INGEST_ENTRY = fileURLToPath(new URL("../lambdas/ingest/index.ts", import.meta.url));
@@ -29,23 +29,19 @@ export interface IngestApiProps {
   readonly queue: IQueue;
   /** Secret holding the bearer key(s) callers present on POST /events. */
   readonly apiKeySecret: ISecret;
-  readonly config: Pick<
-    RelayConfig,
-    | "pixelCode"
-    | "testEventCode"
-    | "defaultPhoneCountry"
-    | "maxEventAgeDays"
-    | "allowCustomEvents"
-    | "ingestMemoryMb"
-    | "logRetentionDays"
-    | "apiThrottleRate"
-    | "apiThrottleBurst"
-    | "maxBodyBytes"
-    | "authorizerCacheSeconds"
-    | "corsAllowOrigins"
-    | "tracing"
-    | "waf"
-  >;
+  readonly config: EventSettings &
+    Pick<
+      RelayConfig,
+      | "ingestMemoryMb"
+      | "logRetentionDays"
+      | "apiThrottleRate"
+      | "apiThrottleBurst"
+      | "maxBodyBytes"
+      | "authorizerCacheSeconds"
+      | "corsAllowOrigins"
+      | "tracing"
+      | "waf"
+    >;
 }
 
 /** The public edge: a regional REST API whose POST /events runs the ingest Lambda. */

@@ -6,7 +6,7 @@ import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { RelayConfig } from "./config";
-import { eventSettingsEnvironment } from "./event-settings";
+import { eventSettingsEnvironment, type EventSettings } from "./event-settings";
 import { RelayFunction } from "./relay-function";
 
 const WEBHOOK_ENTRY = fileURLToPath(new URL("../lambdas/woocommerce/index.ts", import.meta.url));
@@ -14,23 +14,19 @@ const WEBHOOK_ENTRY = fileURLToPath(new URL("../lambdas/woocommerce/index.ts", i
 export interface WooCommerceWebhookProps {
   readonly api: apigateway.RestApi;
   readonly queue: IQueue;
-  readonly config: Pick<
-    RelayConfig,
-    | "pixelCode"
-    | "testEventCode"
-    | "defaultPhoneCountry"
-    | "maxEventAgeDays"
-    | "allowCustomEvents"
-    | "ingestMemoryMb"
-    | "logRetentionDays"
-    | "tracing"
-    | "woocommerceEventName"
-    | "woocommerceEventIdTemplate"
-    | "woocommercePaidStatuses"
-    | "woocommerceValueExcludes"
-    | "woocommerceTtclidKeys"
-    | "woocommerceTtpKeys"
-  >;
+  readonly config: EventSettings &
+    Pick<
+      RelayConfig,
+      | "ingestMemoryMb"
+      | "logRetentionDays"
+      | "tracing"
+      | "woocommerceEventName"
+      | "woocommerceEventIdTemplate"
+      | "woocommercePaidStatuses"
+      | "woocommerceValueExcludes"
+      | "woocommerceTtclidKeys"
+      | "woocommerceTtpKeys"
+    >;
 }
 
 /**
