@@ -44,6 +44,12 @@ try {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 } catch (error) {
-  console.error(`cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  const message = error instanceof Error ? error.message : String(error);
+  const busy = /EADDRINUSE.*:(\d+)/.exec(message)?.[1];
+  console.error(
+    busy
+      ? `cannot start: port ${busy} is in use (another relay?). Choose others: PORT=3001 SQS_PORT=9325 npm start`
+      : `cannot start: ${message}`,
+  );
   process.exit(1);
 }
