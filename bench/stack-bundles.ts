@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, Stack } from "aws-cdk-lib";
 import type { CfnFunction } from "aws-cdk-lib/aws-lambda";
-import { readRelayConfig } from "../lib/config";
+import { readRelayConfig } from "../lib/read-config";
 import { RelayStack } from "../lib/relay-stack";
 import { serve } from "./child";
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks, ServerlessChecks } from "cdk-nag";
-import { readRelayConfig, RelayConfigError, type RelayConfig } from "../lib/config";
+import type { RelayConfig } from "../lib/config";
+import { readRelayConfig, RelayConfigError } from "../lib/read-config";
 import { RelayStack } from "../lib/relay-stack";
 
 // CDK app: `npx cdk deploy -c pixelCode=... -c alarmEmail=...`; settings are documented in lib/config.ts.

@@ -1,7 +1,8 @@
 import { App } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { describe, expect, it } from "vitest";
-import { RELAY_CONFIG_DEFAULTS, readRelayConfig, RelayConfigError } from "../../lib/config";
+import { RELAY_CONFIG_DEFAULTS } from "../../lib/config";
+import { readRelayConfig, RelayConfigError } from "../../lib/read-config";
 
 const read = (context: Record<string, unknown>) => readRelayConfig(new App({ context }).node);
 

@@ -3,7 +3,7 @@ import * as sqs from "aws-cdk-lib/aws-sqs";
 import { AwsSolutionsChecks, ServerlessChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
 import { describe, expect, it } from "vitest";
-import { readRelayConfig } from "../../lib/config";
+import { readRelayConfig } from "../../lib/read-config";
 import { RelayStack } from "../../lib/relay-stack";
 
 // cdk-nag runs on every synth (bin/app.ts): the stack must have no unacknowledged AWS Solutions or Serverless

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { App } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
-import { readRelayConfig } from "../../lib/config";
+import { readRelayConfig } from "../../lib/read-config";
 import { RelayStack, TOKEN_PLACEHOLDER } from "../../lib/relay-stack";
 
 // The one file that bundles for real (local esbuild): the others skip bundling to stay fast.

@@ -1,6 +1,6 @@
 import { App } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
-import { readRelayConfig } from "../../lib/config";
+import { readRelayConfig } from "../../lib/read-config";
 import { RelayStack } from "../../lib/relay-stack";
 
 type WithDefaultChild = { node: { defaultChild?: unknown } };

@@ -1,0 +1,242 @@
+import { RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { Node } from "constructs";
+import { RELAY_CONFIG_DEFAULTS, type RelayConfig } from "./config";
+
+// Reads RelayConfig from CDK context and validates it, so that `cdk synth` fails with every bad key and its
+// fix before anything reaches CloudFormation.
+
+/** Inclusive integer ranges; the single place a reviewer checks limits against AWS quotas. */
+const INTEGER_RANGES = {
+  maxEventAgeDays: [1, 90],
+  senderBatchSize: [1, 10_000],
+  senderBatchingWindowSeconds: [0, 300],
+  senderMaxConcurrency: [2, 1000],
+  senderTimeoutSeconds: [10, 900],
+  senderMemoryMb: [128, 10_240],
+  ingestMemoryMb: [128, 10_240],
+  maxReceiveCount: [1, 1000],
+  retryBaseSeconds: [1, 43_200],
+  // SQS caps a message's visibility timeout at 12 hours.
+  retryMaxSeconds: [1, 43_200],
+  // Below one minute the alarm would fire on normal batching; above 4 days the event is gone anyway.
+  oldestMessageAgeAlarmSeconds: [60, 345_600],
+  apiThrottleRate: [1, 10_000],
+  apiThrottleBurst: [1, 5000],
+  // Lambda's synchronous payload limit is 6 MB.
+  maxBodyBytes: [1024, 6 * 1024 * 1024],
+  // API Gateway's limit for authorizer caching.
+  authorizerCacheSeconds: [0, 3600],
+  // AWS WAF's bounds for a rate-based rule.
+  wafRateLimit: [10, 2_000_000_000],
+  noEventsAlarmHours: [0, 168],
+  api5xxAlarmPercent: [1, 100],
+  strongKeyAlarmPercent: [0, 100],
+} as const satisfies Record<string, readonly [number, number]>;
+
+type IntegerKey = keyof typeof INTEGER_RANGES;
+
+const KNOWN_KEYS = [...Object.keys(RELAY_CONFIG_DEFAULTS), "testEventCode", "alarmEmail", "tiktokTokenSecretArn", "queueKmsKeyArn", "stackName"];
+
+const ALLOWED_RETENTION_DAYS = Object.values(RetentionDays).filter((v): v is RetentionDays => typeof v === "number");
+
+/** A configuration mistake the user fixes in CDK context; its message is the whole story (no stack trace needed). */
+export class RelayConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RelayConfigError";
+  }
+}
+
+/**
+ * Reads and validates the relay settings from CDK context. Throws one Error listing every bad key,
+ * so `cdk synth` fails before anything reaches CloudFormation.
+ */
+export function readRelayConfig(node: Node): RelayConfig {
+  const problems: string[] = [];
+  const problem = (key: string, got: unknown, expected: string): void => {
+    problems.push(`  - ${key}: got ${JSON.stringify(got)}, expected ${expected}. Fix: -c ${key}=<value> or "context" in cdk.json.`);
+  };
+
+  // A mistyped key is silently ignored by CDK; catch the case slips, which are the likely ones.
+  const allContext = node.getAllContext() as Record<string, unknown>;
+  for (const key of Object.keys(allContext)) {
+    const known = KNOWN_KEYS.find((k) => k.toLowerCase() === key.toLowerCase());
+    if (known && known !== key) problems.push(`  - ${key}: unknown context key, did you mean "${known}"?`);
+  }
+
+  const optionalString = (key: string): string | undefined => {
+    const raw: unknown = node.tryGetContext(key);
+    if (raw === undefined || raw === null || raw === "") return undefined;
+    if (typeof raw !== "string" && typeof raw !== "number") {
+      problem(key, raw, "a string");
+      return undefined;
+    }
+    return String(raw).trim();
+  };
+
+  const integer = (key: IntegerKey): number => {
+    const [min, max] = INTEGER_RANGES[key];
+    const raw: unknown = node.tryGetContext(key);
+    if (raw === undefined || raw === null) return RELAY_CONFIG_DEFAULTS[key];
+    // `-c key=value` always yields a string.
+    const value = typeof raw === "string" && /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : raw;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+      problem(key, raw, `an integer from ${min} to ${max}`);
+      return RELAY_CONFIG_DEFAULTS[key];
+    }
+    return value;
+  };
+
+  const pixelCode = optionalString("pixelCode") ?? RELAY_CONFIG_DEFAULTS.pixelCode;
+  if (pixelCode !== "" && !/^[A-Z0-9]{10,32}$/i.test(pixelCode)) {
+    problem("pixelCode", pixelCode, "the pixel code from TikTok Events Manager: 10 to 32 letters or digits");
+  }
+
+  const testEventCode = optionalString("testEventCode");
+  if (testEventCode !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(testEventCode)) {
+    problem("testEventCode", testEventCode, "the test event code from TikTok Events Manager (letters, digits, _ or -)");
+  }
+
+  const alarmEmail = optionalString("alarmEmail");
+  if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) {
+    problem("alarmEmail", alarmEmail, "an e-mail address such as ops@example.com");
+  }
+
+  // Upper-cased like the ingest Lambda does, so "fr" means the same at synth and at run time.
+  const defaultPhoneCountry = (optionalString("defaultPhoneCountry") ?? RELAY_CONFIG_DEFAULTS.defaultPhoneCountry).toUpperCase();
+  if (!/^[A-Z]{2}$/.test(defaultPhoneCountry)) {
+    problem("defaultPhoneCountry", defaultPhoneCountry, "an ISO 3166-1 alpha-2 country code such as US or FR");
+  }
+
+  const boolean = (key: "allowCustomEvents" | "tracing" | "waf"): boolean => {
+    const raw: unknown = node.tryGetContext(key);
+    const parsed = readBoolean(raw);
+    if (parsed === undefined && raw !== undefined && raw !== null) problem(key, raw, "true or false");
+    return parsed ?? RELAY_CONFIG_DEFAULTS[key];
+  };
+  const allowCustomEvents = boolean("allowCustomEvents");
+
+  const corsRaw: unknown = node.tryGetContext("corsAllowOrigins");
+  const corsAllowOrigins = (Array.isArray(corsRaw) ? corsRaw.map(String) : typeof corsRaw === "string" ? corsRaw.split(",") : [])
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== "");
+  if (corsRaw !== undefined && corsRaw !== null && !Array.isArray(corsRaw) && typeof corsRaw !== "string") {
+    problem("corsAllowOrigins", corsRaw, "comma-separated origins such as https://shop.example");
+  }
+  for (const origin of corsAllowOrigins) {
+    // A wildcard would let any web page post events with a key it got hold of.
+    if (!/^https:\/\/[a-z0-9.-]+(:\d+)?$/i.test(origin)) problem("corsAllowOrigins", origin, "https origins only (scheme, host, optional port; never *)");
+  }
+
+  const woo = (key: "woocommerceEventName" | "woocommerceEventIdTemplate" | "woocommercePaidStatuses" | "woocommerceValueExcludes" | "woocommerceTtclidKeys" | "woocommerceTtpKeys") =>
+    optionalString(key) ?? RELAY_CONFIG_DEFAULTS[key];
+  const woocommerceEventIdTemplate = woo("woocommerceEventIdTemplate");
+  if (!/\{(id|number|order_key)\}/.test(woocommerceEventIdTemplate)) {
+    problem("woocommerceEventIdTemplate", woocommerceEventIdTemplate, "a template with {id}, {number} or {order_key}, e.g. wc_order_{id}");
+  }
+  const woocommerceValueExcludes = woo("woocommerceValueExcludes");
+  if (!/^((shipping|tax)(,(shipping|tax))?)?$/.test(woocommerceValueExcludes.replace(/\s/g, ""))) {
+    problem("woocommerceValueExcludes", woocommerceValueExcludes, '"", "shipping", "tax" or "shipping,tax"');
+  }
+
+  const queueKmsKeyArn = optionalString("queueKmsKeyArn");
+  if (queueKmsKeyArn !== undefined && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/.test(queueKmsKeyArn)) {
+    problem("queueKmsKeyArn", queueKmsKeyArn, "a KMS key ARN such as arn:aws:kms:eu-west-1:123456789012:key/<uuid>");
+  }
+
+  const tiktokApiUrl = optionalString("tiktokApiUrl") ?? RELAY_CONFIG_DEFAULTS.tiktokApiUrl;
+  if (!isHttpsUrl(tiktokApiUrl)) problem("tiktokApiUrl", tiktokApiUrl, "an https:// URL");
+
+  const tiktokTokenSecretArn = optionalString("tiktokTokenSecretArn");
+  // fromSecretCompleteArn needs the 6-character suffix Secrets Manager appends to the name.
+  if (
+    tiktokTokenSecretArn !== undefined &&
+    !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/.test(tiktokTokenSecretArn)
+  ) {
+    problem("tiktokTokenSecretArn", tiktokTokenSecretArn, "the complete secret ARN (ending in -XXXXXX) from `aws secretsmanager describe-secret`");
+  }
+
+  const senderBatchSize = integer("senderBatchSize");
+  const senderBatchingWindowSeconds = integer("senderBatchingWindowSeconds");
+  if (senderBatchSize > 10 && senderBatchingWindowSeconds < 1) {
+    problems.push(
+      `  - senderBatchingWindowSeconds: AWS requires a batching window of at least 1 second when senderBatchSize (${senderBatchSize}) is above 10. Fix: -c senderBatchingWindowSeconds=1 or -c senderBatchSize=10.`,
+    );
+  }
+
+  const retryBaseSeconds = integer("retryBaseSeconds");
+  const retryMaxSeconds = integer("retryMaxSeconds");
+  if (retryMaxSeconds < retryBaseSeconds) {
+    problems.push(`  - retryMaxSeconds: ${retryMaxSeconds} is below retryBaseSeconds (${retryBaseSeconds}). Fix: raise retryMaxSeconds.`);
+  }
+
+  const logRetentionRaw: unknown = node.tryGetContext("logRetentionDays");
+  let logRetentionDays: RetentionDays = RELAY_CONFIG_DEFAULTS.logRetentionDays;
+  if (logRetentionRaw !== undefined && logRetentionRaw !== null) {
+    const n = typeof logRetentionRaw === "string" && /^\s*\d+\s*$/.test(logRetentionRaw) ? Number(logRetentionRaw) : logRetentionRaw;
+    const allowed = ALLOWED_RETENTION_DAYS.find((d) => d === n);
+    if (allowed === undefined) problem("logRetentionDays", logRetentionRaw, `one of ${ALLOWED_RETENTION_DAYS.join(", ")}`);
+    else logRetentionDays = allowed;
+  }
+
+  const config: RelayConfig = {
+    pixelCode,
+    testEventCode,
+    alarmEmail,
+    defaultPhoneCountry,
+    maxEventAgeDays: integer("maxEventAgeDays"),
+    allowCustomEvents,
+    tiktokApiUrl,
+    tiktokTokenSecretArn,
+    senderBatchSize,
+    senderBatchingWindowSeconds,
+    senderMaxConcurrency: integer("senderMaxConcurrency"),
+    senderTimeoutSeconds: integer("senderTimeoutSeconds"),
+    senderMemoryMb: integer("senderMemoryMb"),
+    ingestMemoryMb: integer("ingestMemoryMb"),
+    maxReceiveCount: integer("maxReceiveCount"),
+    retryBaseSeconds,
+    retryMaxSeconds,
+    logRetentionDays,
+    oldestMessageAgeAlarmSeconds: integer("oldestMessageAgeAlarmSeconds"),
+    apiThrottleRate: integer("apiThrottleRate"),
+    apiThrottleBurst: integer("apiThrottleBurst"),
+    maxBodyBytes: integer("maxBodyBytes"),
+    authorizerCacheSeconds: integer("authorizerCacheSeconds"),
+    corsAllowOrigins,
+    tracing: boolean("tracing"),
+    queueKmsKeyArn,
+    waf: boolean("waf"),
+    wafRateLimit: integer("wafRateLimit"),
+    noEventsAlarmHours: integer("noEventsAlarmHours"),
+    api5xxAlarmPercent: integer("api5xxAlarmPercent"),
+    strongKeyAlarmPercent: integer("strongKeyAlarmPercent"),
+    woocommerceEventName: woo("woocommerceEventName"),
+    woocommerceEventIdTemplate,
+    woocommercePaidStatuses: woo("woocommercePaidStatuses"),
+    woocommerceValueExcludes,
+    woocommerceTtclidKeys: woo("woocommerceTtclidKeys"),
+    woocommerceTtpKeys: woo("woocommerceTtpKeys"),
+  };
+
+  if (problems.length > 0) {
+    throw new RelayConfigError(`Invalid tiktok-events-relay configuration (CDK context):\n${problems.join("\n")}`);
+  }
+  return config;
+}
+
+/** `-c flag=true` arrives as the string "true"; cdk.json may hold a real boolean. */
+function readBoolean(raw: unknown): boolean | undefined {
+  if (typeof raw === "boolean") return raw;
+  if (raw === "true") return true;
+  if (raw === "false") return false;
+  return undefined;
+}
+
+function isHttpsUrl(value: string): boolean {
+  try {
+    return new URL(value).protocol === "https:";
+  } catch {
+    return false;
+  }
+}
