@@ -1,9 +1,8 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import type { APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type { APIGatewayProxyResult, Context, SQSBatchResponse } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
-import { toRecord } from "../local/event-source";
 import { serve } from "./child";
-import { ingestRequest, queuedEntries, requestBody } from "./fixtures";
+import { ingestRequest, queuedEntries, requestBody, sqsEventOf } from "./fixtures";
 import { cpuMs, median } from "./measure";
 
 // Child process: the Lambda entry files themselves (middy, Powertools logger and metrics, the SDK's SQS
@@ -97,20 +96,7 @@ serve(
         handler: (event: unknown, context: Context) => Promise<SQSBatchResponse>;
       };
       const entries = await queuedEntries(size, "entry-sender");
-      const batch: SQSEvent = {
-        Records: entries.map((entry, i) =>
-          toRecord(
-            {
-              MessageId: `message-${i}`,
-              ReceiptHandle: `receipt-${i}`,
-              Body: entry.body,
-              Attributes: { ApproximateReceiveCount: "1" },
-              MessageAttributes: { event_name: { DataType: "String", StringValue: entry.eventName } },
-            },
-            "arn:aws:sqs:us-east-1:123456789012:tiktok-relay-events",
-          ),
-        ),
-      };
+      const batch = sqsEventOf(entries);
       return measure(runs, async () => {
         const response = await handler(batch, context(Number(process.env.BENCH_SENDER_MEMORY_MB)));
         if (response.batchItemFailures.length > 0) throw new Error(`sender entry failed ${response.batchItemFailures.length} events`);

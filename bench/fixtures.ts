@@ -1,8 +1,9 @@
-import type { APIGatewayProxyEvent } from "aws-lambda";
+import type { APIGatewayProxyEvent, SQSEvent } from "aws-lambda";
 import { readIngestConfig } from "../lambdas/core/config";
 import { silentLog } from "../lambdas/core/log";
 import type { QueueEntry } from "../lambdas/ingest/event-queue";
 import { createIngestHandler } from "../lambdas/ingest/ingest";
+import { toRecord } from "../local/event-source";
 import { proxyEvent } from "../local/http-api";
 
 // Events shaped like a shop's purchases: every identifier a checkout has (so the handler does all three
@@ -65,4 +66,22 @@ export async function queuedEntries(count: number, prefix: string): Promise<Queu
     if (response.statusCode !== 202) throw new Error(`the bench's events were refused: ${response.body}`);
   }
   return entries;
+}
+
+/** The queued events as the SQS event a sender invocation receives (first delivery of each). */
+export function sqsEventOf(entries: QueueEntry[]): SQSEvent {
+  return {
+    Records: entries.map((entry, i) =>
+      toRecord(
+        {
+          MessageId: `message-${i}`,
+          ReceiptHandle: `receipt-${i}`,
+          Body: entry.body,
+          Attributes: { ApproximateReceiveCount: "1" },
+          MessageAttributes: { event_name: { DataType: "String", StringValue: entry.eventName } },
+        },
+        "arn:aws:sqs:us-east-1:123456789012:tiktok-relay-events",
+      ),
+    ),
+  };
 }

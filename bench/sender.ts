@@ -1,14 +1,13 @@
-import type { SQSEvent, SQSRecord } from "aws-lambda";
+import type { SQSRecord } from "aws-lambda";
 import { silentLog } from "../lambdas/core/log";
 import type { QueuedEvent } from "../lambdas/core/schema";
 import { buildRequestBody } from "../lambdas/core/tiktok-request";
 import { httpTransport, type TikTokTransport } from "../lambdas/core/tiktok-transport";
 import { createSenderHandler } from "../lambdas/sender/sender";
 import type { SenderQueue } from "../lambdas/sender/sender-queue";
-import { toRecord } from "../local/event-source";
 import { startChild } from "./child";
 import type { TikTokStats } from "./fake-tiktok";
-import { queuedEntries } from "./fixtures";
+import { queuedEntries, sqsEventOf } from "./fixtures";
 import { cpuMsPerCall, eventsPerWallSecond, interleave, type InterleaveOptions } from "./measure";
 import { bullets, ms, num, ratio, table, type SectionReport } from "./report";
 
@@ -48,20 +47,8 @@ function counting(transport: TikTokTransport, tally: { requests: number; events:
 export async function benchSender(options: SenderOptions, progress: (line: string) => void): Promise<SenderResult> {
   progress("sender: preparing 1,000 queued purchases");
   const entries = await queuedEntries(SENDER_BATCH, "sender");
-  const queueArn = "arn:aws:sqs:us-east-1:123456789012:tiktok-relay-events";
-  const records: SQSRecord[] = entries.map((entry, i) =>
-    toRecord(
-      {
-        MessageId: `message-${i}`,
-        ReceiptHandle: `receipt-${i}`,
-        Body: entry.body,
-        Attributes: { ApproximateReceiveCount: "1" },
-        MessageAttributes: { event_name: { DataType: "String", StringValue: entry.eventName } },
-      },
-      queueArn,
-    ),
-  );
-  const batch: SQSEvent = { Records: records };
+  const batch = sqsEventOf(entries);
+  const records: SQSRecord[] = batch.Records;
 
   const peers = await startChild("./peers.ts");
   try {

@@ -3,7 +3,6 @@ import { Duration, Validations } from "aws-cdk-lib";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import * as kms from "aws-cdk-lib/aws-kms";
-import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import type { RelayConfig } from "./config";
@@ -71,7 +70,7 @@ export class EventPipeline extends Construct {
       timeout: Duration.seconds(config.senderTimeoutSeconds),
       memorySize: config.senderMemoryMb,
       logRetentionDays: config.logRetentionDays,
-      tracing: config.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
+      traced: config.tracing,
       environment: {
         TIKTOK_ACCESS_TOKEN_SECRET_ARN: props.tokenSecret.secretArn,
         TIKTOK_API_URL: config.tiktokApiUrl,

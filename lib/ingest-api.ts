@@ -1,7 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import * as apigateway from "aws-cdk-lib/aws-apigateway";
-import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
@@ -53,7 +52,6 @@ export class IngestApi extends Construct {
   constructor(scope: Construct, id: string, props: IngestApiProps) {
     super(scope, id);
     const { config } = props;
-    const tracing = config.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED;
 
     this.authorizerFunction = new RelayFunction(this, "AuthorizerFunction", {
       entry: AUTHORIZER_ENTRY,
@@ -61,7 +59,7 @@ export class IngestApi extends Construct {
       timeout: Duration.seconds(5),
       memorySize: 256,
       logRetentionDays: config.logRetentionDays,
-      tracing,
+      traced: config.tracing,
       environment: {
         INGEST_API_KEY_SECRET_ARN: props.apiKeySecret.secretArn,
         POWERTOOLS_SERVICE_NAME: "tiktok-relay-authorizer",
@@ -77,7 +75,7 @@ export class IngestApi extends Construct {
       timeout: Duration.seconds(10),
       memorySize: config.ingestMemoryMb,
       logRetentionDays: config.logRetentionDays,
-      tracing,
+      traced: config.tracing,
       environment: {
         EVENTS_QUEUE_URL: props.queue.queueUrl,
         MAX_BODY_BYTES: String(config.maxBodyBytes),

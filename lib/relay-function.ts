@@ -14,7 +14,7 @@ export function metricsNamespace(scope: Construct): string {
 }
 
 export interface RelayFunctionProps
-  extends Omit<NodejsFunctionProps, "entry" | "runtime" | "architecture" | "bundling" | "logGroup" | "logRetention"> {
+  extends Omit<NodejsFunctionProps, "entry" | "runtime" | "architecture" | "bundling" | "logGroup" | "logRetention" | "tracing"> {
   /** Absolute path of the handler's entry file (exports `handler`). */
   readonly entry: string;
   /**
@@ -22,11 +22,17 @@ export interface RelayFunctionProps
    * @default RetentionDays.ONE_MONTH
    */
   readonly logRetentionDays?: logs.RetentionDays;
+  /**
+   * X-Ray tracing (the `tracing` setting of the stack).
+   * @default false
+   */
+  readonly traced?: boolean;
 }
 
 /**
- * A relay Lambda: Node 24 (the newest Lambda Node runtime this CDK knows) on arm64, an ESM bundle built by the local esbuild (there is no Docker),
- * minified with source maps, logging to a log group the stack owns and expires.
+ * A relay Lambda: Node 24 (the newest Lambda Node runtime this CDK knows) on arm64, an ESM bundle built by
+ * the local esbuild (there is no Docker), minified with source maps, logging to a log group the stack owns
+ * and expires.
  */
 export class RelayFunction extends NodejsFunction {
   /**
@@ -43,7 +49,7 @@ export class RelayFunction extends NodejsFunction {
   }
 
   constructor(scope: Construct, id: string, props: RelayFunctionProps) {
-    const { logRetentionDays, environment, ...rest } = props;
+    const { logRetentionDays, environment, traced = false, ...rest } = props;
     // Made before super(), when `this` does not exist yet: so it is a sibling of the function, not a child.
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
       retention: logRetentionDays ?? logs.RetentionDays.ONE_MONTH,
@@ -57,8 +63,8 @@ export class RelayFunction extends NodejsFunction {
     });
     logGroup.grantWrite(role);
     super(scope, id, {
-      tracing: lambda.Tracing.DISABLED,
       ...rest,
+      tracing: traced ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       role,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -84,7 +90,7 @@ export class RelayFunction extends NodejsFunction {
         externalModules: [],
       },
     });
-    if (props.tracing !== lambda.Tracing.ACTIVE) {
+    if (!traced) {
       Validations.of(this).acknowledge({
         id: "Serverless-LambdaTracing",
         reason: "X-Ray tracing is optional (-c tracing=true): it costs per trace; logs and metrics cover operations.",

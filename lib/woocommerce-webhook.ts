@@ -1,7 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { Duration, Validations } from "aws-cdk-lib";
 import * as apigateway from "aws-cdk-lib/aws-apigateway";
-import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
@@ -60,7 +59,7 @@ export class WooCommerceWebhook extends Construct {
       timeout: Duration.seconds(10),
       memorySize: config.ingestMemoryMb,
       logRetentionDays: config.logRetentionDays,
-      tracing: config.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
+      traced: config.tracing,
       environment: {
         EVENTS_QUEUE_URL: props.queue.queueUrl,
         WOOCOMMERCE_WEBHOOK_SECRET_ARN: this.secret.secretArn,

@@ -29,6 +29,7 @@ import {
   withProtoKeys,
   wrongValue,
 } from "./ingest-arbitraries";
+import { within } from "../support/within";
 
 // Property tests of the ingest handler: whatever arrives, it answers 202/400/413 with a JSON body that
 // says what happened, queues all of a request's events or none, and what it queues is a well-formed relay
@@ -57,18 +58,6 @@ function recordingQueue(forward?: EventQueue): EventQueue & { entries: QueueEntr
     },
   };
   return queue;
-}
-
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 type Request = { bytes: Buffer; base64: boolean };

@@ -11,6 +11,7 @@ import { deleteMessages, drain } from "../support/drain-queue";
 import { depth } from "../support/queues";
 import { sendInBatches } from "../../lambdas/aws/sqs-batches";
 import { failures, NOW, PIXEL, queuedEvent, senderFor, useSenderFixture } from "../support/sender-harness";
+import { within } from "../support/within";
 
 // The real sender (real HTTP, real SQS protocol) against a TikTok that answers each request with a random
 // response: unreadable bodies, HTTP errors, odd codes, bodies trickled past the deadline, connections reset
@@ -199,18 +200,6 @@ function answeredCode(answer: ChaosAnswer): number | undefined {
 /** A complete, well-formed JSON body with HTTP 2xx and code 0 or 20001: TikTok took the request's events. */
 const tookEvents = (answer: ChaosAnswer) =>
   answer.kind === "reply" && answer.status >= 200 && answer.status < 300 && [0, 20001].includes(answeredCode(answer) ?? -1);
-
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Like the harness's receiveBatch, asking for exactly what is left each time (see support/drain-queue.ts). */
 async function queueAndReceive(queues: LocalQueues, bodies: string[]): Promise<SQSEvent> {
