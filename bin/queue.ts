@@ -1,14 +1,9 @@
-import { startLocalQueues } from "../local/sqs-server";
+import { localQueueOptions, startLocalQueues } from "../local/sqs-server";
 
 // `npm run queue`: the embedded SQS-protocol server on its own, so that `SQS_ENDPOINT=... npm start` keeps
 // accepted events across restarts of the pipeline (the messages live as long as this process).
 
-const port = Number(process.env.SQS_PORT ?? 9324);
-const queues = await startLocalQueues({
-  port,
-  maxReceiveCount: Number(process.env.MAX_RECEIVE_COUNT ?? 10),
-  visibilityTimeoutSeconds: Number(process.env.VISIBILITY_TIMEOUT_SECONDS ?? 30),
-});
+const queues = await startLocalQueues(localQueueOptions(process.env));
 console.log(
   [
     `SQS-protocol server on ${queues.endpoint}`,

@@ -13,7 +13,7 @@ import { parseSecrets } from "../lambdas/woocommerce/signature";
 import { createWooCommerceHandler } from "../lambdas/woocommerce/webhook";
 import { startEventSource } from "./event-source";
 import { startLocalApi } from "./http-api";
-import { connectQueues, startLocalQueues } from "./sqs-server";
+import { connectQueues, localQueueOptions, startLocalQueues } from "./sqs-server";
 import { LocalStats, type StatsSnapshot } from "./stats";
 
 // `npm start`: the stack's data path on one machine, with the same handlers the Lambdas run.
@@ -57,15 +57,12 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
   const ingestConfig = readIngestConfig(env);
   if (dryRun) ingestConfig.pixelCode ??= DRY_RUN_PIXEL;
   const senderConfig = readSenderConfig(env);
-  const visibilityTimeoutSeconds = integer(env, "VISIBILITY_TIMEOUT_SECONDS", 30, 2, 43_200);
 
   // SQS_ENDPOINT: an SQS-protocol server that survives restarts of this process; else an embedded one whose
   // messages live (and die) with it.
   const externalEndpoint = optional(env, "SQS_ENDPOINT");
-  const queueOptions = { maxReceiveCount: senderConfig.maxReceiveCount, visibilityTimeoutSeconds };
-  const queues = externalEndpoint
-    ? await connectQueues(externalEndpoint, queueOptions)
-    : await startLocalQueues({ port: integer(env, "SQS_PORT", 9324, 0, 65_535), ...queueOptions });
+  const queueOptions = localQueueOptions(env);
+  const queues = externalEndpoint ? await connectQueues(externalEndpoint, queueOptions) : await startLocalQueues(queueOptions);
   const apiKeys = parseKeys(optional(env, "INGEST_API_KEY") ?? LOCAL_DEFAULT_API_KEY);
   const stats = new LocalStats();
   const authorizer = createAuthorizer({ apiKeys: async () => apiKeys, log });

@@ -1,7 +1,8 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
-import { readSecretString, requiredEnv } from "../aws/secret";
+import { requiredEnv } from "../aws/required-env";
+import { readSecretString } from "../aws/secret";
 import { parseKeys } from "./api-keys";
 import { createAuthorizer } from "./authorize";
 

@@ -14,9 +14,3 @@ export async function readSecretString(arn: string, forceFetch = false): Promise
   }
   return value.trim();
 }
-
-export function requiredEnv(name: string): string {
-  const value = process.env[name]?.trim();
-  if (!value) throw new Error(`${name} is not set: the stack sets it; deploy with 'npx cdk deploy'`);
-  return value;
-}

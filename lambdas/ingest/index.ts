@@ -5,7 +5,7 @@ import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import middy from "@middy/core";
 import { publishIngestReport } from "../aws/ingest-metrics";
-import { requiredEnv } from "../aws/secret";
+import { requiredEnv } from "../aws/required-env";
 import { readIngestConfig } from "../core/config";
 import { createIngestHandler } from "./ingest";
 import { sqsEventQueue } from "./sqs-event-queue";
