@@ -36,7 +36,7 @@ const GB = 1024 ** 3;
 const ASSUMPTIONS = {
   /** Lambda gives a function CPU in proportion to its memory; 1,769 MB is one full vCPU. */
   fullVcpuMb: 1769,
-  /** From lib/config.ts; the authorizer's 256 MB is fixed in lib/ingest-api.ts. */
+  /** From lib/config.ts; the authorizer's 256 MB is fixed in lib/ingest-functions.ts. */
   ingestMemoryMb: RELAY_CONFIG_DEFAULTS.ingestMemoryMb,
   senderMemoryMb: RELAY_CONFIG_DEFAULTS.senderMemoryMb,
   authorizerMemoryMb: 256,
@@ -58,7 +58,7 @@ const PLATFORM_LINES =
   "START RequestId: c6af9ac6-7b61-11e6-9a41-93e812345678 Version: $LATEST\n" +
   "END RequestId: c6af9ac6-7b61-11e6-9a41-93e812345678\n" +
   "REPORT RequestId: c6af9ac6-7b61-11e6-9a41-93e812345678\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 512 MB\tMax Memory Used: 97 MB\t\n";
-/** lib/ingest-api.ts: jsonWithStandardFields without ip, caller and user. */
+/** lib/rest-edge.ts: jsonWithStandardFields without ip, caller and user. */
 const ACCESS_LOG_LINE =
   '{"requestId":"c6af9ac6-7b61-11e6-9a41-93e812345678","requestTime":"01/Jan/2026:00:00:00 +0000","httpMethod":"POST","resourcePath":"/events","status":"202","protocol":"HTTP/1.1","responseLength":"78"}\n';
 
@@ -218,7 +218,7 @@ export async function benchCost(inputs: CostInputs, options: CostOptions, progre
         `Prices: published us-east-1 list prices as of ${PRICES.asOf} (bench/cost.ts, PRICES): API Gateway REST $3.50/M requests (first tier), Lambda arm64 $0.0000133334/GB-s and $0.20/M requests, SQS standard $0.40/M requests (per 64 KB chunk), CloudWatch Logs ingestion $0.50/GB, Secrets Manager $0.05 per 10,000 calls, data out to the internet $0.09/GB. No free tier.`,
         `Lambda duration: the CPU time of one warm invocation of the entry file (middy, Powertools logger and metrics, the SDK's SQS client against the embedded server; ${ingest1.invocations}, ${ingest100.invocations} and ${sender.invocations} invocations, median), stretched by ${num(ASSUMPTIONS.fullVcpuMb)} MB ÷ the function's memory because Lambda gives a function that share of a vCPU (ingest and sender ${ASSUMPTIONS.ingestMemoryMb} MB from lib/config.ts), assuming one Lambda arm64 vCPU does the work of one core here; plus waiting, which memory does not speed up: ${ASSUMPTIONS.sqsRoundTripMs} ms per wave of up to ${ASSUMPTIONS.sqsParallelBatches} SendMessageBatch calls, ${ASSUMPTIONS.tiktokRoundTripMs} ms per 1,000-event TikTok request. Rounded up to whole milliseconds per invocation, as billed. Cold starts (the init phase is billed too) are left out: how often they happen depends on traffic, not on events.`,
         `SQS: the ingest function sends one message per event in batches of 10; the event source receives 10 at a time and deletes 10 at a time; each call is one billed request per 64 KB of payload (a message is ${num(inputs.queueMessageBytes)} B). The sender gets full batches of ${num(ASSUMPTIONS.senderBatch)} (a busy relay; a quiet one sends smaller batches, which costs more per event but little in all). Retries, DLQ moves and the event source's empty long polls (a fixed cost of roughly $0.25 a month) are left out.`,
-        `Logs: the function's own lines are what the entry wrote to stdout per warm invocation, measured (single events: ${num(ingest1.logLines)} lines, ${num(ingest1.logBytes)} B; 100-event requests: ${num(ingest100.logLines)} lines, ${num(ingest100.logBytes)} B; see the sample below); Lambda's START/END/REPORT lines and the API's JSON access log line (lib/ingest-api.ts) are typical lines, ${PLATFORM_LINES.length} B and ${ACCESS_LOG_LINE.length} B. Execution logs are at ERROR level and write nothing for a 202.`,
+        `Logs: the function's own lines are what the entry wrote to stdout per warm invocation, measured (single events: ${num(ingest1.logLines)} lines, ${num(ingest1.logBytes)} B; 100-event requests: ${num(ingest100.logLines)} lines, ${num(ingest100.logBytes)} B; see the sample below); Lambda's START/END/REPORT lines and the API's JSON access log line (lib/rest-edge.ts) are typical lines, ${PLATFORM_LINES.length} B and ${ACCESS_LOG_LINE.length} B. Execution logs are at ERROR level and write nothing for a 202.`,
         "Fixed monthly costs, not per event, are left out: the three secrets ($0.40 each), the alarms ($0.10 each) and the dashboard ($3 beyond the account's three free ones).",
       ]),
       "",

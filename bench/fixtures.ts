@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEvent, SQSEvent } from "aws-lambda";
+import { restHandler } from "../lambdas/aws/api-gateway";
 import { readIngestConfig } from "../lambdas/core/config";
 import { silentLog } from "../lambdas/core/log";
-import type { QueueEntry } from "../lambdas/ingest/event-queue";
+import type { QueueEntry } from "../lambdas/core/event-queue";
 import { createIngestHandler } from "../lambdas/ingest/ingest";
 import { toRecord } from "../local/event-source";
 import { proxyEvent } from "../local/http-api";
@@ -56,11 +57,13 @@ export function ingestRequest(body: string): APIGatewayProxyEvent {
 /** The queue messages the ingest handler makes of `count` purchases: what the sender really receives. */
 export async function queuedEntries(count: number, prefix: string): Promise<QueueEntry[]> {
   const entries: QueueEntry[] = [];
-  const ingest = createIngestHandler({
-    config: readIngestConfig({ TIKTOK_PIXEL_CODE: PIXEL }),
-    queue: { send: async (batch) => (entries.push(...batch), { failedIds: [] }) },
-    log: silentLog,
-  });
+  const ingest = restHandler(
+    createIngestHandler({
+      config: readIngestConfig({ TIKTOK_PIXEL_CODE: PIXEL }),
+      queue: { send: async (batch) => (entries.push(...batch), { failedIds: [] }) },
+      log: silentLog,
+    }),
+  );
   for (let offset = 0; offset < count; offset += 1000) {
     const response = await ingest(ingestRequest(requestBody(Math.min(1000, count - offset), prefix, offset)));
     if (response.statusCode !== 202) throw new Error(`the bench's events were refused: ${response.body}`);

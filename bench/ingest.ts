@@ -3,9 +3,10 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { readIngestConfig } from "../lambdas/core/config";
 import { silentLog } from "../lambdas/core/log";
-import type { EventQueue } from "../lambdas/ingest/event-queue";
+import type { EventQueue } from "../lambdas/core/event-queue";
+import { restHandler } from "../lambdas/aws/api-gateway";
 import { createIngestHandler } from "../lambdas/ingest/ingest";
-import { sqsEventQueue } from "../lambdas/ingest/sqs-event-queue";
+import { sqsEventQueue } from "../lambdas/aws/sqs-event-queue";
 import { sqsClientFor } from "../local/sqs-server";
 import { startChild } from "./child";
 import { ingestRequest, PIXEL, requestBody } from "./fixtures";
@@ -66,8 +67,8 @@ export async function benchIngest(options: InterleaveOptions, progress: (line: s
     client = sqsClientFor(queues.endpoint);
     const config = readIngestConfig({ TIKTOK_PIXEL_CODE: PIXEL });
     const stub: EventQueue = { send: async () => ({ failedIds: [] }) };
-    const withSqs = createIngestHandler({ config, queue: sqsEventQueue(client, queues.eventsQueueUrl), log: silentLog });
-    const stubbed = createIngestHandler({ config, queue: stub, log: silentLog });
+    const withSqs = restHandler(createIngestHandler({ config, queue: sqsEventQueue(client, queues.eventsQueueUrl), log: silentLog }));
+    const stubbed = restHandler(createIngestHandler({ config, queue: stub, log: silentLog }));
 
     for (const size of INGEST_SIZES) {
       progress(`ingest: ${size}-event requests`);
@@ -141,7 +142,7 @@ export async function benchIngest(options: InterleaveOptions, progress: (line: s
           "events/s/core = events ÷ CPU time of the bench process (user + system, all threads), median of the rounds; the floor, the stubbed handler and the handler with SQS ran in alternating rounds.",
           "Events: realistic purchases (e-mail, phone, external_id, IP, user agent, page, two line items), each with a distinct event_id; the handler produces no warning for them, so every identifier is normalised and hashed.",
           "\"handler + SQS client\": the real `sqsEventQueue` (SendMessageBatch of 10, up to 8 in parallel) against the embedded SQS server, which runs in a separate process so its work is not counted; the SDK's request signing and serialisation are counted.",
-          "Called as `createIngestHandler(...)(proxyEvent(...))`: no Lambda runtime, middy or Powertools logger around it (the bench logs nothing).",
+          "Called as `restHandler(createIngestHandler(...))(proxyEvent(...))`: no Lambda runtime, middy or Powertools logger around it (the bench logs nothing).",
         ]),
       ].join("\n"),
     },

@@ -1,10 +1,10 @@
 import type { SQSRecord } from "aws-lambda";
 import { silentLog } from "../lambdas/core/log";
-import type { QueuedEvent } from "../lambdas/core/schema";
+import { parseQueuedEvent } from "../lambdas/core/queued-event";
 import { buildRequestBody } from "../lambdas/core/tiktok-request";
 import { httpTransport, type TikTokTransport } from "../lambdas/core/tiktok-transport";
 import { createSenderHandler } from "../lambdas/sender/sender";
-import type { SenderQueue } from "../lambdas/sender/sender-queue";
+import type { SenderQueue } from "../lambdas/core/sender-queue";
 import { startChild } from "./child";
 import type { TikTokStats } from "./fake-tiktok";
 import { queuedEntries, sqsEventOf } from "./fixtures";
@@ -81,8 +81,8 @@ export async function benchSender(options: SenderOptions, progress: (line: strin
         const chunk = Array.from({ length: concurrency * 10 }, () => records[next++ % records.length]!);
         const worker = async () => {
           for (let record = chunk.shift(); record; record = chunk.shift()) {
-            const queued = JSON.parse(record.body) as QueuedEvent;
-            const reply = await send.send(buildRequestBody(queued.pixel_code, queued.test_event_code, [queued.event]), "bench-token");
+            const queued = parseQueuedEvent(record.body)!;
+            const reply = await send.send(buildRequestBody(queued.destination, [queued.event]), "bench-token");
             if (reply.code !== 0) throw new Error(`fake TikTok answered ${reply.httpStatus} ${reply.message}`);
           }
         };
@@ -112,7 +112,7 @@ export async function benchSender(options: SenderOptions, progress: (line: strin
     const rate = (mode: Mode) => eventsPerWallSecond(samples[mode]);
     const cpuMsPerBatch = cpuMsPerCall(samples.batched);
     const bytesPerEvent =
-      Buffer.byteLength(JSON.stringify(buildRequestBody(PIXEL_OF(entries[0]!.body), undefined, entries.map((e) => (JSON.parse(e.body) as QueuedEvent).event)))) /
+      Buffer.byteLength(JSON.stringify(buildRequestBody(parseQueuedEvent(entries[0]!.body)!.destination, entries.map((e) => parseQueuedEvent(e.body)!.event)))) /
       entries.length;
     const queueMessageBytes = entries.reduce((sum, e) => sum + Buffer.byteLength(e.body), 0) / entries.length;
     const pool = options.perEventConcurrency;
@@ -162,4 +162,3 @@ export async function benchSender(options: SenderOptions, progress: (line: strin
   }
 }
 
-const PIXEL_OF = (body: string) => (JSON.parse(body) as QueuedEvent).pixel_code;

@@ -26,8 +26,8 @@ serve(
         const stack = new RelayStack(app, "Relay", { config: readRelayConfig(app.node) });
         const assembly = app.synth();
         const functions = {
-          authorizer: stack.ingestApi.authorizerFunction,
-          ingest: stack.ingestApi.ingestFunction,
+          authorizer: stack.authorizerFunction,
+          ingest: stack.ingestFunction,
           sender: stack.pipeline.senderFunction,
           woocommerce: stack.woocommerce.webhookFunction,
         };

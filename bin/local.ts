@@ -1,3 +1,5 @@
+import { ENV, LOCAL_INTEGER_SETTINGS } from "../lambdas/contract";
+import { setting } from "../lambdas/core/config";
 import { consoleLog } from "../local/console-log";
 import { LOCAL_DEFAULT_API_KEY, startLocalPipeline } from "../local/pipeline";
 import { summaryLine } from "../local/stats";
@@ -8,12 +10,12 @@ import { summaryLine } from "../local/stats";
 const log = consoleLog();
 try {
   const pipeline = await startLocalPipeline({ env: process.env, log });
-  const key = process.env.INGEST_API_KEY?.trim() ? "<your INGEST_API_KEY>" : LOCAL_DEFAULT_API_KEY;
+  const key = process.env[ENV.ingestApiKey]?.trim() ? "<your INGEST_API_KEY>" : LOCAL_DEFAULT_API_KEY;
   console.log(
     [
       "tiktok-events-relay is running locally",
       `  ingest:      POST ${pipeline.eventsUrl}   (Authorization: Bearer ${key})`,
-      `  WooCommerce: POST ${pipeline.woocommerceUrl}   (${process.env.WOOCOMMERCE_WEBHOOK_SECRET?.trim() ? "signed with WOOCOMMERCE_WEBHOOK_SECRET" : "set WOOCOMMERCE_WEBHOOK_SECRET to accept webhooks"})`,
+      `  WooCommerce: POST ${pipeline.woocommerceUrl}   (${process.env[ENV.webhookSecret]?.trim() ? "signed with WOOCOMMERCE_WEBHOOK_SECRET" : "set WOOCOMMERCE_WEBHOOK_SECRET to accept webhooks"})`,
       `  stats:       GET ${pipeline.apiUrl}/stats`,
       `  SQS endpoint: ${pipeline.sqsEndpoint}   (AWS_ENDPOINT_URL_SQS=${pipeline.sqsEndpoint})`,
       `  events queue: ${pipeline.eventsQueueUrl}`,
@@ -27,7 +29,7 @@ try {
     ].join("\n"),
   );
   // A one-line summary every STATS_INTERVAL_SECONDS while traffic flows (nothing when idle).
-  const interval = Number(process.env.STATS_INTERVAL_SECONDS ?? 10);
+  const interval = setting(process.env, LOCAL_INTEGER_SETTINGS.statsIntervalSeconds);
   let printed = 0;
   if (interval > 0) {
     setInterval(async () => {

@@ -1,4 +1,5 @@
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
+import { DEFAULTS, INTEGER_SETTINGS, LOCAL_INTEGER_SETTINGS } from "../lambdas/contract";
 
 /**
  * Everything a user can tune, read from CDK context (`cdk.json` "context" or `-c key=value`) by
@@ -195,26 +196,27 @@ export interface RelayConfig {
   readonly woocommerceTtpKeys: string;
 }
 
+// What the functions also know (they read it from the environment the stack sets) comes from the contract.
 export const RELAY_CONFIG_DEFAULTS = {
   pixelCode: "",
-  defaultPhoneCountry: "US",
-  maxEventAgeDays: 7,
-  allowCustomEvents: false,
-  tiktokApiUrl: "https://business-api.tiktok.com/open_api/v1.3/event/track/",
-  senderBatchSize: 1000,
+  defaultPhoneCountry: DEFAULTS.defaultPhoneCountry,
+  maxEventAgeDays: INTEGER_SETTINGS.maxEventAgeDays.default,
+  allowCustomEvents: DEFAULTS.allowCustomEvents,
+  tiktokApiUrl: DEFAULTS.tiktokApiUrl,
+  senderBatchSize: LOCAL_INTEGER_SETTINGS.senderBatchSize.default,
   senderBatchingWindowSeconds: 5,
-  senderMaxConcurrency: 2,
+  senderMaxConcurrency: LOCAL_INTEGER_SETTINGS.senderMaxConcurrency.default,
   senderTimeoutSeconds: 60,
   senderMemoryMb: 512,
   ingestMemoryMb: 512,
-  maxReceiveCount: 10,
-  retryBaseSeconds: 30,
-  retryMaxSeconds: 900,
+  maxReceiveCount: INTEGER_SETTINGS.maxReceiveCount.default,
+  retryBaseSeconds: INTEGER_SETTINGS.retryBaseSeconds.default,
+  retryMaxSeconds: INTEGER_SETTINGS.retryMaxSeconds.default,
   logRetentionDays: RetentionDays.ONE_MONTH,
   oldestMessageAgeAlarmSeconds: 900,
   apiThrottleRate: 100,
   apiThrottleBurst: 200,
-  maxBodyBytes: 5 * 1024 * 1024,
+  maxBodyBytes: INTEGER_SETTINGS.maxBodyBytes.default,
   authorizerCacheSeconds: 300,
   corsAllowOrigins: [] as readonly string[],
   tracing: false,
@@ -223,10 +225,10 @@ export const RELAY_CONFIG_DEFAULTS = {
   noEventsAlarmHours: 0,
   api5xxAlarmPercent: 1,
   strongKeyAlarmPercent: 0,
-  woocommerceEventName: "CompletePayment",
-  woocommerceEventIdTemplate: "wc_order_{id}",
-  woocommercePaidStatuses: "processing,completed",
-  woocommerceValueExcludes: "",
-  woocommerceTtclidKeys: "ttclid,_ttclid",
-  woocommerceTtpKeys: "_ttp,ttp",
+  woocommerceEventName: DEFAULTS.woocommerceEventName,
+  woocommerceEventIdTemplate: DEFAULTS.woocommerceEventIdTemplate,
+  woocommercePaidStatuses: DEFAULTS.woocommercePaidStatuses.join(","),
+  woocommerceValueExcludes: DEFAULTS.woocommerceValueExcludes.join(","),
+  woocommerceTtclidKeys: DEFAULTS.woocommerceTtclidKeys.join(","),
+  woocommerceTtpKeys: DEFAULTS.woocommerceTtpKeys.join(","),
 } as const satisfies Omit<Required<RelayConfig>, "testEventCode" | "alarmEmail" | "tiktokTokenSecretArn" | "queueKmsKeyArn">;

@@ -5,6 +5,7 @@ import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import * as kms from "aws-cdk-lib/aws-kms";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { ENV, INTEGER_SETTINGS, requestTimeoutMsFor, SERVICES } from "../lambdas/contract";
 import type { RelayConfig } from "./config";
 import { RelayFunction } from "./relay-function";
 
@@ -72,18 +73,18 @@ export class EventPipeline extends Construct {
       logRetentionDays: config.logRetentionDays,
       traced: config.tracing,
       environment: {
-        TIKTOK_ACCESS_TOKEN_SECRET_ARN: props.tokenSecret.secretArn,
-        TIKTOK_API_URL: config.tiktokApiUrl,
+        [ENV.tokenSecretArn]: props.tokenSecret.secretArn,
+        [ENV.tiktokApiUrl]: config.tiktokApiUrl,
         // Leaves time in one invocation for a retry of a slow request and for reporting failures.
-        TIKTOK_REQUEST_TIMEOUT_MS: String(Math.floor(Math.min(10_000, (config.senderTimeoutSeconds * 1000) / 4))),
-        MAX_EVENT_AGE_DAYS: String(config.maxEventAgeDays),
+        [INTEGER_SETTINGS.requestTimeoutMs.env]: String(requestTimeoutMsFor(config.senderTimeoutSeconds)),
+        [INTEGER_SETTINGS.maxEventAgeDays.env]: String(config.maxEventAgeDays),
         // The sender dead-letters a failure itself on the last receive, with its reason: same number as the redrive policy.
-        MAX_RECEIVE_COUNT: String(config.maxReceiveCount),
-        RETRY_BASE_SECONDS: String(config.retryBaseSeconds),
-        RETRY_MAX_SECONDS: String(config.retryMaxSeconds),
-        EVENTS_QUEUE_URL: this.queue.queueUrl,
-        DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.queueUrl,
-        POWERTOOLS_SERVICE_NAME: "tiktok-relay-sender",
+        [INTEGER_SETTINGS.maxReceiveCount.env]: String(config.maxReceiveCount),
+        [INTEGER_SETTINGS.retryBaseSeconds.env]: String(config.retryBaseSeconds),
+        [INTEGER_SETTINGS.retryMaxSeconds.env]: String(config.retryMaxSeconds),
+        [ENV.eventsQueueUrl]: this.queue.queueUrl,
+        [ENV.deadLetterQueueUrl]: this.deadLetterQueue.queueUrl,
+        [ENV.serviceName]: SERVICES.sender,
       },
     });
 

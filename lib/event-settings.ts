@@ -1,3 +1,4 @@
+import { ENV, INTEGER_SETTINGS } from "../lambdas/contract";
 import type { RelayConfig } from "./config";
 
 export type EventSettings = Pick<RelayConfig, "pixelCode" | "testEventCode" | "defaultPhoneCountry" | "maxEventAgeDays" | "allowCustomEvents">;
@@ -8,10 +9,10 @@ export type EventSettings = Pick<RelayConfig, "pixelCode" | "testEventCode" | "d
  */
 export function eventSettingsEnvironment(config: EventSettings): Record<string, string> {
   return {
-    TIKTOK_PIXEL_CODE: config.pixelCode,
-    ...(config.testEventCode ? { TIKTOK_TEST_EVENT_CODE: config.testEventCode } : {}),
-    DEFAULT_PHONE_COUNTRY: config.defaultPhoneCountry,
-    MAX_EVENT_AGE_DAYS: String(config.maxEventAgeDays),
-    ALLOW_CUSTOM_EVENTS: String(config.allowCustomEvents),
+    [ENV.pixelCode]: config.pixelCode,
+    ...(config.testEventCode ? { [ENV.testEventCode]: config.testEventCode } : {}),
+    [ENV.defaultPhoneCountry]: config.defaultPhoneCountry,
+    [INTEGER_SETTINGS.maxEventAgeDays.env]: String(config.maxEventAgeDays),
+    [ENV.allowCustomEvents]: String(config.allowCustomEvents),
   };
 }

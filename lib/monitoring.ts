@@ -1,5 +1,4 @@
 import { Duration, Stack, Validations } from "aws-cdk-lib";
-import type { RestApi } from "aws-cdk-lib/aws-apigateway";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
@@ -7,12 +6,14 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { DIMENSIONS, MATCH_METRICS, SERVICES, type SenderMetric } from "../lambdas/contract";
 import type { RelayConfig } from "./config";
+import type { EdgeMetrics } from "./edge";
 import { metricsNamespace } from "./relay-function";
 
 export interface MonitoringProps {
-  /** The ingest API; its deployment stage's metrics (requests, 4XX, 5XX) are watched. */
-  readonly api: RestApi;
+  /** The API's request metrics (requests, 4XX, 5XX), whatever the API's flavour. */
+  readonly edge: EdgeMetrics;
   readonly ingestFunction: IFunction;
   readonly queue: IQueue;
   readonly deadLetterQueue: IQueue;
@@ -36,12 +37,8 @@ export type RelayAlarms = Readonly<
   Record<Exclude<RelayAlarmName, "noEventsReceived" | "weakPurchases">, cloudwatch.Alarm> & { noEventsReceived?: cloudwatch.Alarm; weakPurchases?: cloudwatch.Alarm }
 >;
 
-// The sender's EMF metrics. Names as in lambdas/sender/sender.ts `SenderMetric` (infrastructure does not import
-// runtime code); the service dimension is the sender's POWERTOOLS_SERVICE_NAME (lib/event-pipeline.ts).
-type SenderMetricName = "EventsDelivered" | "EventsRetried" | "EventsRejected" | "EventsTooOld" | "EventsDeadLettered";
-const SENDER_SERVICE = "tiktok-relay-sender";
-/** The ingest function's POWERTOOLS_SERVICE_NAME (lib/ingest-api.ts). */
-const INGEST_SERVICE = "tiktok-relay-ingest";
+// The functions' EMF metrics: names, dimensions and services from the contract (lambdas/contract/metrics.ts).
+type SenderMetricName = SenderMetric;
 
 const FIVE_MINUTES = Duration.minutes(5);
 const ONE_MINUTE = Duration.minutes(1);
@@ -54,8 +51,7 @@ export class Monitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const { config, queue, deadLetterQueue, senderFunction } = props;
-    const stage = props.api.deploymentStage;
+    const { config, queue, deadLetterQueue, senderFunction, edge } = props;
 
     this.alarmTopic = new sns.Topic(this, "AlarmTopic", { displayName: "tiktok-events-relay alarms", enforceSSL: true });
     if (config.alarmEmail) {
@@ -103,7 +99,7 @@ export class Monitoring extends Construct {
       // Average of 5XXError is the failed share of requests (API Gateway records 0 or 1 per request): a plain
       // metric alarm, no math expression, and the graph reads in the unit of the threshold.
       api5xxRate: this.alarm("Api5xxRate", {
-        metric: stage.metricServerError({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.AVERAGE }),
+        metric: edge.serverErrors({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.AVERAGE }),
         threshold: config.api5xxAlarmPercent / 100,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: quiet,
@@ -142,8 +138,7 @@ export class Monitoring extends Construct {
 
   /** Rows top to bottom: requests in, the queues, the sender's outcomes and TikTok's answers, the sender itself. */
   private flowRows(props: MonitoringProps): cloudwatch.IWidget[][] {
-    const { queue, deadLetterQueue, senderFunction, ingestFunction } = props;
-    const stage = props.api.deploymentStage;
+    const { queue, deadLetterQueue, senderFunction, ingestFunction, edge } = props;
     const apiMetric = { period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM };
     const half = { width: 12, height: 6 };
     return [
@@ -151,8 +146,8 @@ export class Monitoring extends Construct {
         new cloudwatch.GraphWidget({
           title: "API requests (POST /events) and errors",
           ...half,
-          left: [stage.metricCount({ ...apiMetric, label: "requests" })],
-          right: [stage.metricClientError({ ...apiMetric, label: "4XX" }), stage.metricServerError({ ...apiMetric, label: "5XX" })],
+          left: [edge.requests({ ...apiMetric, label: "requests" })],
+          right: [edge.clientErrors({ ...apiMetric, label: "4XX" }), edge.serverErrors({ ...apiMetric, label: "5XX" })],
         }),
         new cloudwatch.GraphWidget({
           title: "Ingest function",
@@ -215,15 +210,18 @@ export class Monitoring extends Construct {
     ];
   }
 
-  /** Which identifiers events carry, from the ingest function's metrics (lambdas/aws/ingest-metrics.ts). */
+  /**
+   * Which identifiers events carry, from the match-quality metrics of every function that accepts events
+   * (POST /events and the WooCommerce webhook, lambdas/aws/ingest-metrics.ts), published under one service.
+   */
   private matchQualityWidgets(): cloudwatch.IWidget[] {
     const third = { width: 8, height: 6 };
-    // Per-event metrics carry the dimensions Pixel and EventName (plus Powertools' service): SEARCH sums them up.
+    // Per-event metrics carry the dimensions Destination and EventName (plus Powertools' service): SEARCH sums them up.
     const search = (metricName: string, statistic: string) =>
-      `SEARCH('{${metricsNamespace(this)},EventName,Pixel,service} MetricName="${metricName}" service="${INGEST_SERVICE}"', '${statistic}', 3600)`;
+      `SEARCH('{${metricsNamespace(this)},${DIMENSIONS.eventName},${DIMENSIONS.destination},${DIMENSIONS.service}} MetricName="${metricName}" ${DIMENSIONS.service}="${SERVICES.matchQuality}"', '${statistic}', 3600)`;
     const share = (key: string, label: string) =>
       new cloudwatch.MathExpression({
-        expression: `100 * SUM(${search(key, "Sum")}) / SUM(${search("Events", "Sum")})`,
+        expression: `100 * SUM(${search(key, "Sum")}) / SUM(${search(MATCH_METRICS.events, "Sum")})`,
         usingMetrics: {},
         period: Duration.hours(1),
         label,
@@ -244,9 +242,9 @@ export class Monitoring extends Construct {
         leftYAxis: { min: 0, max: 100 },
       }),
       new cloudwatch.GraphWidget({
-        title: "Coverage score (0–100) by event name and pixel",
+        title: "Coverage score (0–100) by event name and destination",
         ...third,
-        left: [new cloudwatch.MathExpression({ expression: search("CoverageScore", "Average"), usingMetrics: {}, period: Duration.hours(1), label: "" })],
+        left: [new cloudwatch.MathExpression({ expression: search(MATCH_METRICS.coverageScore, "Average"), usingMetrics: {}, period: Duration.hours(1), label: "" })],
         leftYAxis: { min: 0, max: 100 },
       }),
       new cloudwatch.GraphWidget({
@@ -261,10 +259,16 @@ export class Monitoring extends Construct {
   /** Share of purchase events carrying a strong key; published without dimensions so an alarm can use it. */
   private strongPurchaseShare(period: Duration): cloudwatch.MathExpression {
     const metric = (metricName: string) =>
-      new cloudwatch.Metric({ namespace: metricsNamespace(this), metricName, dimensionsMap: { service: INGEST_SERVICE }, statistic: cloudwatch.Stats.SUM, period });
+      new cloudwatch.Metric({
+        namespace: metricsNamespace(this),
+        metricName,
+        dimensionsMap: { [DIMENSIONS.service]: SERVICES.matchQuality },
+        statistic: cloudwatch.Stats.SUM,
+        period,
+      });
     return new cloudwatch.MathExpression({
       expression: "100 * strong / purchases",
-      usingMetrics: { strong: metric("PurchasesWithStrongKey"), purchases: metric("Purchases") },
+      usingMetrics: { strong: metric(MATCH_METRICS.purchasesWithStrongKey), purchases: metric(MATCH_METRICS.purchases) },
       period,
       label: "purchases with a strong key, %",
     });
@@ -275,7 +279,7 @@ export class Monitoring extends Construct {
     return new cloudwatch.Metric({
       namespace: metricsNamespace(this),
       metricName,
-      dimensionsMap: { service: SENDER_SERVICE },
+      dimensionsMap: { [DIMENSIONS.service]: SERVICES.sender },
       statistic: cloudwatch.Stats.SUM,
       period,
       label,
@@ -284,7 +288,7 @@ export class Monitoring extends Construct {
 
   /** One line per dimension value (e.g. per TikTok code). Dashboards only: alarms cannot use SEARCH. */
   private searchByDimension(metricName: SenderMetricName, dimension: "Code" | "Reason", label: string): cloudwatch.MathExpression {
-    const query = `{${metricsNamespace(this)},${dimension},service} MetricName="${metricName}" service="${SENDER_SERVICE}"`;
+    const query = `{${metricsNamespace(this)},${dimension},${DIMENSIONS.service}} MetricName="${metricName}" ${DIMENSIONS.service}="${SERVICES.sender}"`;
     return new cloudwatch.MathExpression({
       expression: `SEARCH('${query}', 'Sum', 300)`,
       usingMetrics: {},

@@ -1,29 +1,33 @@
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Node } from "constructs";
+import { COUNTRY_CODE, EVENT_ID_TEMPLATE, INTEGER_SETTINGS, PIXEL_CODE, TEST_EVENT_CODE, type IntegerSetting } from "../lambdas/contract";
 import { RELAY_CONFIG_DEFAULTS, type RelayConfig } from "./config";
 
 // Reads RelayConfig from CDK context and validates it, so that `cdk synth` fails with every bad key and its
 // fix before anything reaches CloudFormation.
 
-/** Inclusive integer ranges; the single place a reviewer checks limits against AWS quotas. */
+const range = (setting: IntegerSetting) => [setting.min, setting.max] as const;
+
+/**
+ * Inclusive integer ranges; the single place a reviewer checks limits against AWS quotas. What the functions
+ * check again at cold start comes from the contract (lambdas/contract/settings.ts).
+ */
 const INTEGER_RANGES = {
-  maxEventAgeDays: [1, 90],
+  maxEventAgeDays: range(INTEGER_SETTINGS.maxEventAgeDays),
   senderBatchSize: [1, 10_000],
   senderBatchingWindowSeconds: [0, 300],
   senderMaxConcurrency: [2, 1000],
   senderTimeoutSeconds: [10, 900],
   senderMemoryMb: [128, 10_240],
   ingestMemoryMb: [128, 10_240],
-  maxReceiveCount: [1, 1000],
-  retryBaseSeconds: [1, 43_200],
-  // SQS caps a message's visibility timeout at 12 hours.
-  retryMaxSeconds: [1, 43_200],
+  maxReceiveCount: range(INTEGER_SETTINGS.maxReceiveCount),
+  retryBaseSeconds: range(INTEGER_SETTINGS.retryBaseSeconds),
+  retryMaxSeconds: range(INTEGER_SETTINGS.retryMaxSeconds),
   // Below one minute the alarm would fire on normal batching; above 4 days the event is gone anyway.
   oldestMessageAgeAlarmSeconds: [60, 345_600],
   apiThrottleRate: [1, 10_000],
   apiThrottleBurst: [1, 5000],
-  // Lambda's synchronous payload limit is 6 MB.
-  maxBodyBytes: [1024, 6 * 1024 * 1024],
+  maxBodyBytes: range(INTEGER_SETTINGS.maxBodyBytes),
   // API Gateway's limit for authorizer caching.
   authorizerCacheSeconds: [0, 3600],
   // AWS WAF's bounds for a rate-based rule.
@@ -88,12 +92,12 @@ export function readRelayConfig(node: Node): RelayConfig {
   };
 
   const pixelCode = optionalString("pixelCode") ?? RELAY_CONFIG_DEFAULTS.pixelCode;
-  if (pixelCode !== "" && !/^[A-Z0-9]{10,32}$/i.test(pixelCode)) {
+  if (pixelCode !== "" && !PIXEL_CODE.test(pixelCode)) {
     problem("pixelCode", pixelCode, "the pixel code from TikTok Events Manager: 10 to 32 letters or digits");
   }
 
   const testEventCode = optionalString("testEventCode");
-  if (testEventCode !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(testEventCode)) {
+  if (testEventCode !== undefined && !TEST_EVENT_CODE.test(testEventCode)) {
     problem("testEventCode", testEventCode, "the test event code from TikTok Events Manager (letters, digits, _ or -)");
   }
 
@@ -104,7 +108,7 @@ export function readRelayConfig(node: Node): RelayConfig {
 
   // Upper-cased like the ingest Lambda does, so "fr" means the same at synth and at run time.
   const defaultPhoneCountry = (optionalString("defaultPhoneCountry") ?? RELAY_CONFIG_DEFAULTS.defaultPhoneCountry).toUpperCase();
-  if (!/^[A-Z]{2}$/.test(defaultPhoneCountry)) {
+  if (!COUNTRY_CODE.test(defaultPhoneCountry)) {
     problem("defaultPhoneCountry", defaultPhoneCountry, "an ISO 3166-1 alpha-2 country code such as US or FR");
   }
 
@@ -131,7 +135,7 @@ export function readRelayConfig(node: Node): RelayConfig {
   const woo = (key: "woocommerceEventName" | "woocommerceEventIdTemplate" | "woocommercePaidStatuses" | "woocommerceValueExcludes" | "woocommerceTtclidKeys" | "woocommerceTtpKeys") =>
     optionalString(key) ?? RELAY_CONFIG_DEFAULTS[key];
   const woocommerceEventIdTemplate = woo("woocommerceEventIdTemplate");
-  if (!/\{(id|number|order_key)\}/.test(woocommerceEventIdTemplate)) {
+  if (!EVENT_ID_TEMPLATE.test(woocommerceEventIdTemplate)) {
     problem("woocommerceEventIdTemplate", woocommerceEventIdTemplate, "a template with {id}, {number} or {order_key}, e.g. wc_order_{id}");
   }
   const woocommerceValueExcludes = woo("woocommerceValueExcludes");

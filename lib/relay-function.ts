@@ -4,13 +4,14 @@ import * as lambda from "aws-cdk-lib/aws-lambda";
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
+import { ENV, metricsNamespaceFor } from "../lambdas/contract";
 
 /**
  * CloudWatch namespace of the handlers' EMF metrics; alarms and dashboards read from it. One per stack, so
  * that two relays in one account (staging and production) never mix their numbers.
  */
 export function metricsNamespace(scope: Construct): string {
-  return `TikTokEventsRelay/${Stack.of(scope).stackName}`;
+  return metricsNamespaceFor(Stack.of(scope).stackName);
 }
 
 export interface RelayFunctionProps
@@ -72,7 +73,7 @@ export class RelayFunction extends NodejsFunction {
       logGroup,
       environment: {
         NODE_OPTIONS: "--enable-source-maps",
-        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(scope),
+        [ENV.metricsNamespace]: metricsNamespace(scope),
         ...environment,
       },
       bundling: {

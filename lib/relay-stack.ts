@@ -3,8 +3,9 @@ import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import type { RelayConfig } from "./config";
 import { EventPipeline } from "./event-pipeline";
-import { IngestApi } from "./ingest-api";
+import { AuthorizerFunction, IngestFunction } from "./ingest-functions";
 import { Monitoring } from "./monitoring";
+import { RestEdge } from "./rest-edge";
 import { ApiFirewall } from "./waf";
 import { WooCommerceWebhook } from "./woocommerce-webhook";
 
@@ -26,7 +27,12 @@ export class RelayStack extends Stack {
   public readonly ingestApiKeySecret: secretsmanager.ISecret;
   public readonly tiktokTokenSecret: secretsmanager.ISecret;
   public readonly pipeline: EventPipeline;
-  public readonly ingestApi: IngestApi;
+  /** POST /events. */
+  public readonly ingestFunction: IngestFunction;
+  /** The bearer-key check in front of POST /events. */
+  public readonly authorizerFunction: AuthorizerFunction;
+  /** The API that routes requests to the functions (a REST API). */
+  public readonly edge: RestEdge;
   public readonly monitoring: Monitoring;
   public readonly woocommerce: WooCommerceWebhook;
   /** Present with `-c waf=true`. */
@@ -62,25 +68,28 @@ export class RelayStack extends Stack {
     }
 
     this.pipeline = new EventPipeline(this, "Pipeline", { tokenSecret: this.tiktokTokenSecret, config });
-    this.ingestApi = new IngestApi(this, "Ingest", {
-      queue: this.pipeline.queue,
-      apiKeySecret: this.ingestApiKeySecret,
+    // The functions first, then the edge that routes requests to them: another API flavour would be a
+    // sibling of RestEdge taking the same functions.
+    this.ingestFunction = new IngestFunction(this, "IngestFunction", { queue: this.pipeline.queue, config });
+    this.authorizerFunction = new AuthorizerFunction(this, "AuthorizerFunction", { apiKeySecret: this.ingestApiKeySecret, config });
+    this.woocommerce = new WooCommerceWebhook(this, "WooCommerce", { queue: this.pipeline.queue, config });
+    this.edge = new RestEdge(this, "Ingest", {
+      functions: { ingest: this.ingestFunction, authorizer: this.authorizerFunction, woocommerce: this.woocommerce.webhookFunction },
       config,
     });
-    this.woocommerce = new WooCommerceWebhook(this, "WooCommerce", { api: this.ingestApi.api, queue: this.pipeline.queue, config });
     if (config.waf) {
-      this.firewall = new ApiFirewall(this, "Firewall", { stage: this.ingestApi.api.deploymentStage, rateLimit: config.wafRateLimit });
+      this.firewall = new ApiFirewall(this, "Firewall", { stage: this.edge.api.deploymentStage, rateLimit: config.wafRateLimit });
     }
     this.monitoring = new Monitoring(this, "Monitoring", {
-      api: this.ingestApi.api,
-      ingestFunction: this.ingestApi.ingestFunction,
+      edge: this.edge.metrics,
+      ingestFunction: this.ingestFunction,
       queue: this.pipeline.queue,
       deadLetterQueue: this.pipeline.deadLetterQueue,
       senderFunction: this.pipeline.senderFunction,
       config,
     });
 
-    new CfnOutput(this, "ApiUrl", { value: this.ingestApi.eventsUrl, description: "POST events here" });
+    new CfnOutput(this, "ApiUrl", { value: this.edge.eventsUrl, description: "POST events here" });
     new CfnOutput(this, "EventsQueueUrl", { value: this.pipeline.queue.queueUrl });
     new CfnOutput(this, "DeadLetterQueueUrl", { value: this.pipeline.deadLetterQueue.queueUrl });
     new CfnOutput(this, "IngestApiKeySecretArn", {
@@ -91,7 +100,7 @@ export class RelayStack extends Stack {
       value: this.tiktokTokenSecret.secretArn,
       description: "aws secretsmanager put-secret-value --secret-id <this> --secret-string <token>",
     });
-    new CfnOutput(this, "WooCommerceUrl", { value: this.woocommerce.url, description: "Delivery URL of the WooCommerce order webhook" });
+    new CfnOutput(this, "WooCommerceUrl", { value: this.edge.woocommerceUrl, description: "Delivery URL of the WooCommerce order webhook" });
     new CfnOutput(this, "WooCommerceWebhookSecretArn", {
       value: this.woocommerce.secret.secretArn,
       description: "aws secretsmanager get-secret-value --secret-id <this>: paste the value into the webhook's Secret field",

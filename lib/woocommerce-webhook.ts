@@ -1,17 +1,17 @@
 import { fileURLToPath } from "node:url";
 import { Duration, Validations } from "aws-cdk-lib";
-import * as apigateway from "aws-cdk-lib/aws-apigateway";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { ENV, SERVICES } from "../lambdas/contract";
 import type { RelayConfig } from "./config";
 import { eventSettingsEnvironment, type EventSettings } from "./event-settings";
+import { acknowledgeSynchronous } from "./ingest-functions";
 import { RelayFunction } from "./relay-function";
 
 const WEBHOOK_ENTRY = fileURLToPath(new URL("../lambdas/woocommerce/index.ts", import.meta.url));
 
 export interface WooCommerceWebhookProps {
-  readonly api: apigateway.RestApi;
   readonly queue: IQueue;
   readonly config: EventSettings &
     Pick<
@@ -29,13 +29,14 @@ export interface WooCommerceWebhookProps {
 }
 
 /**
- * POST /woocommerce: WooCommerce order webhooks, authenticated by their HMAC signature inside the function
- * (WooCommerce cannot send a bearer key), turned into purchase events on the same queue.
+ * The function behind POST /woocommerce and its webhook secret: WooCommerce order webhooks, authenticated by
+ * their HMAC signature inside the function (WooCommerce cannot send a bearer key), turned into purchase
+ * events on the same queue. The edge (lib/rest-edge.ts) routes to it. Keep the construct id ("WooCommerce"):
+ * the secret's CloudFormation name comes from it, and a new secret would break every shop's webhook.
  */
 export class WooCommerceWebhook extends Construct {
   public readonly secret: secretsmanager.Secret;
   public readonly webhookFunction: RelayFunction;
-  public readonly url: string;
 
   constructor(scope: Construct, id: string, props: WooCommerceWebhookProps) {
     super(scope, id);
@@ -61,33 +62,21 @@ export class WooCommerceWebhook extends Construct {
       logRetentionDays: config.logRetentionDays,
       traced: config.tracing,
       environment: {
-        EVENTS_QUEUE_URL: props.queue.queueUrl,
-        WOOCOMMERCE_WEBHOOK_SECRET_ARN: this.secret.secretArn,
+        [ENV.eventsQueueUrl]: props.queue.queueUrl,
+        [ENV.webhookSecretArn]: this.secret.secretArn,
         ...eventSettingsEnvironment(config),
-        WOOCOMMERCE_EVENT_NAME: config.woocommerceEventName,
-        WOOCOMMERCE_EVENT_ID_TEMPLATE: config.woocommerceEventIdTemplate,
-        WOOCOMMERCE_PAID_STATUSES: config.woocommercePaidStatuses,
-        WOOCOMMERCE_VALUE_EXCLUDES: config.woocommerceValueExcludes,
-        WOOCOMMERCE_TTCLID_KEYS: config.woocommerceTtclidKeys,
-        WOOCOMMERCE_TTP_KEYS: config.woocommerceTtpKeys,
-        POWERTOOLS_SERVICE_NAME: "tiktok-relay-woocommerce",
+        [ENV.woocommerceEventName]: config.woocommerceEventName,
+        [ENV.woocommerceEventIdTemplate]: config.woocommerceEventIdTemplate,
+        [ENV.woocommercePaidStatuses]: config.woocommercePaidStatuses,
+        [ENV.woocommerceValueExcludes]: config.woocommerceValueExcludes,
+        [ENV.woocommerceTtclidKeys]: config.woocommerceTtclidKeys,
+        [ENV.woocommerceTtpKeys]: config.woocommerceTtpKeys,
+        [ENV.serviceName]: SERVICES.woocommerce,
       },
     });
     props.queue.grantSendMessages(this.webhookFunction);
     if (props.queue.encryptionMasterKey) this.webhookFunction.acknowledgeKmsGrants();
     this.secret.grantRead(this.webhookFunction);
-    Validations.of(this.webhookFunction).acknowledge({
-      id: "Serverless-LambdaDLQ",
-      reason: "Invoked synchronously by API Gateway: WooCommerce sees the answer; a function DLQ only applies to asynchronous invocations.",
-    });
-
-    const method = props.api.root.addResource("woocommerce").addMethod("POST", new apigateway.LambdaIntegration(this.webhookFunction));
-    for (const rule of ["AwsSolutions-APIG4", "AwsSolutions-COG4"]) {
-      Validations.of(method).acknowledge({
-        id: rule,
-        reason: "WooCommerce cannot send a bearer key or a Cognito token: each delivery is authenticated by its HMAC-SHA256 signature, checked in constant time by the function before anything is queued.",
-      });
-    }
-    this.url = props.api.urlForPath("/woocommerce");
+    acknowledgeSynchronous(this.webhookFunction);
   }
 }

@@ -1,13 +1,15 @@
-import { readIngestConfig, readSenderConfig, integer, optional } from "../lambdas/core/config";
+import { restHandler } from "../lambdas/aws/api-gateway";
+import { sqsEventQueue } from "../lambdas/aws/sqs-event-queue";
+import { sqsSenderQueue } from "../lambdas/aws/sqs-sender-queue";
+import { ENV, LOCAL_INTEGER_SETTINGS, ROUTES } from "../lambdas/contract";
+import { readIngestConfig, readSenderConfig, optional, setting } from "../lambdas/core/config";
 import type { Log } from "../lambdas/core/log";
 import type { TikTokTransport } from "../lambdas/core/tiktok-transport";
 import { httpTransport } from "../lambdas/core/tiktok-transport";
 import { parseKeys } from "../lambdas/authorizer/api-keys";
 import { createAuthorizer } from "../lambdas/authorizer/authorize";
 import { createIngestHandler } from "../lambdas/ingest/ingest";
-import { sqsEventQueue } from "../lambdas/ingest/sqs-event-queue";
 import { createSenderHandler } from "../lambdas/sender/sender";
-import { sqsSenderQueue } from "../lambdas/sender/sender-queue";
 import { readWooCommerceConfig } from "../lambdas/woocommerce/config";
 import { parseSecrets } from "../lambdas/woocommerce/signature";
 import { createWooCommerceHandler } from "../lambdas/woocommerce/webhook";
@@ -52,7 +54,7 @@ export const LOCAL_DEFAULT_API_KEY = "local-dev-key";
 export const DRY_RUN_PIXEL = "DRYRUNPIXEL0000";
 
 export async function startLocalPipeline({ env, log, print = console.log }: LocalPipelineOptions): Promise<LocalPipeline> {
-  const accessToken = optional(env, "TIKTOK_ACCESS_TOKEN");
+  const accessToken = optional(env, ENV.accessToken);
   const dryRun = accessToken === undefined;
   const ingestConfig = readIngestConfig(env);
   if (dryRun) ingestConfig.pixelCode ??= DRY_RUN_PIXEL;
@@ -60,10 +62,10 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
 
   // SQS_ENDPOINT: an SQS-protocol server that survives restarts of this process; else an embedded one whose
   // messages live (and die) with it.
-  const externalEndpoint = optional(env, "SQS_ENDPOINT");
+  const externalEndpoint = optional(env, ENV.sqsEndpoint);
   const queueOptions = localQueueOptions(env);
   const queues = externalEndpoint ? await connectQueues(externalEndpoint, queueOptions) : await startLocalQueues(queueOptions);
-  const apiKeys = parseKeys(optional(env, "INGEST_API_KEY") ?? LOCAL_DEFAULT_API_KEY);
+  const apiKeys = parseKeys(optional(env, ENV.ingestApiKey) ?? LOCAL_DEFAULT_API_KEY);
   const stats = new LocalStats();
   const authorizer = createAuthorizer({ apiKeys: async () => apiKeys, log });
   const eventQueue = sqsEventQueue(queues.client, queues.eventsQueueUrl);
@@ -73,7 +75,7 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     log,
     observe: stats.observeIngest,
   });
-  const webhookSecrets = parseSecrets(optional(env, "WOOCOMMERCE_WEBHOOK_SECRET") ?? "");
+  const webhookSecrets = parseSecrets(optional(env, ENV.webhookSecret) ?? "");
   const woocommerce = createWooCommerceHandler({
     ingest: ingestConfig,
     woocommerce: readWooCommerceConfig(env),
@@ -95,19 +97,19 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     client: queues.client,
     queueUrl: queues.eventsQueueUrl,
     queueArn: queues.eventsQueueArn,
-    batchSize: integer(env, "SENDER_BATCH_SIZE", 1000, 1, 10_000),
-    batchingWindowMs: integer(env, "SENDER_BATCHING_WINDOW_MS", 5000, 0, 300_000),
-    maxConcurrency: integer(env, "SENDER_MAX_CONCURRENCY", 2, 1, 100),
+    batchSize: setting(env, LOCAL_INTEGER_SETTINGS.senderBatchSize),
+    batchingWindowMs: setting(env, LOCAL_INTEGER_SETTINGS.senderBatchingWindowMs),
+    maxConcurrency: setting(env, LOCAL_INTEGER_SETTINGS.senderMaxConcurrency),
     handler: (event) => sender(event),
     log,
   });
   const snapshot = () => stats.snapshot(queues.client, queues.eventsQueueUrl, queues.deadLetterQueueUrl);
   let api;
   try {
-    api = await startLocalApi(integer(env, "PORT", 3000, 0, 65_535), {
-      "POST /events": { handler: ingest, authorizer },
+    api = await startLocalApi(setting(env, LOCAL_INTEGER_SETTINGS.port), {
+      [`POST ${ROUTES.events}`]: { handler: restHandler(ingest), authorizer },
       // Authenticated by its HMAC signature inside the handler, as in AWS.
-      "POST /woocommerce": { handler: woocommerce },
+      [`POST ${ROUTES.woocommerce}`]: { handler: restHandler(woocommerce) },
       "GET /stats": { handler: async () => ({ statusCode: 200, headers: { "Content-Type": "application/json" }, body: JSON.stringify(await snapshot(), null, 2) }) },
     });
   } catch (error) {
@@ -117,8 +119,8 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
   }
   return {
     apiUrl: api.url,
-    eventsUrl: `${api.url}/events`,
-    woocommerceUrl: `${api.url}/woocommerce`,
+    eventsUrl: `${api.url}${ROUTES.events}`,
+    woocommerceUrl: `${api.url}${ROUTES.woocommerce}`,
     sqsEndpoint: queues.endpoint,
     eventsQueueUrl: queues.eventsQueueUrl,
     deadLetterQueueUrl: queues.deadLetterQueueUrl,

@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { CreateQueueCommand, GetQueueUrlCommand, QueueDoesNotExist, SQSClient } from "@aws-sdk/client-sqs";
-import { integer, readSenderConfig } from "../lambdas/core/config";
+import { LOCAL_INTEGER_SETTINGS } from "../lambdas/contract";
+import { readSenderConfig, setting } from "../lambdas/core/config";
 import { createSqsServer } from "./local-aws-sqs";
 
 // The embedded SQS-protocol server: the same queue pair the stack deploys (events queue whose redrive
@@ -27,10 +28,10 @@ export interface LocalQueueOptions {
 /** The local queue pair's settings from the environment: the same names and defaults for `npm start` and `npm run queue`. */
 export function localQueueOptions(env: Record<string, string | undefined>): LocalQueueOptions {
   return {
-    port: integer(env, "SQS_PORT", 9324, 0, 65_535),
+    port: setting(env, LOCAL_INTEGER_SETTINGS.sqsPort),
     // The sender dead-letters on the last receive itself, so both must agree on this number.
     maxReceiveCount: readSenderConfig(env).maxReceiveCount,
-    visibilityTimeoutSeconds: integer(env, "VISIBILITY_TIMEOUT_SECONDS", 30, 2, 43_200),
+    visibilityTimeoutSeconds: setting(env, LOCAL_INTEGER_SETTINGS.visibilityTimeoutSeconds),
   };
 }
 

@@ -1,7 +1,6 @@
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { addToTally, emptyTally, MATCH_KEYS, type CoverageTally } from "../lambdas/core/match-quality";
-import type { IngestReport } from "../lambdas/ingest/ingest";
-import type { Counter } from "../lambdas/sender/sender";
+import type { Counter, IngestReport } from "../lambdas/core/reports";
 
 // What `GET /stats` shows and `npm start` summarises: the local pipeline's counts since it started, and the
 // match quality of the events it accepted. The same figures the stack publishes as CloudWatch metrics.

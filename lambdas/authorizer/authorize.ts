@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
+import { GATEWAY_MESSAGES } from "../contract";
 import type { Log } from "../core/log";
 import { bearerToken, isValidKey } from "./api-keys";
 
@@ -7,9 +8,9 @@ import { bearerToken, isValidKey } from "./api-keys";
 // API Gateway before the ingest function runs (or costs anything beyond this check, cached per key).
 
 /** What a caller reads in the 401 body; the stack's gateway response and the local API say the same. */
-export const UNAUTHORIZED_MESSAGE = "missing or invalid API key: send the header 'Authorization: Bearer <key>'";
+export const UNAUTHORIZED_MESSAGE = GATEWAY_MESSAGES.unauthorized;
 /** When the keys cannot be read: a 503, so the caller retries rather than doubting its key. */
-export const AUTHORIZER_FAILURE_MESSAGE = "the relay cannot check API keys right now; retry later";
+export const AUTHORIZER_FAILURE_MESSAGE = GATEWAY_MESSAGES.authorizerFailure;
 
 export interface AuthorizerDeps {
   /** The valid bearer keys (several during a rotation). */

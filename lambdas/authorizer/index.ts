@@ -3,12 +3,13 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import middy from "@middy/core";
 import { requiredEnv } from "../aws/required-env";
 import { readSecretString } from "../aws/secret";
+import { ENV } from "../contract";
 import { parseKeys } from "./api-keys";
 import { createAuthorizer } from "./authorize";
 
 // Lambda entry: the request authorizer in front of POST /events, keys from Secrets Manager (cached).
 const logger = new Logger();
-const keySecretArn = requiredEnv("INGEST_API_KEY_SECRET_ARN");
+const keySecretArn = requiredEnv(ENV.ingestKeySecretArn);
 
 const authorize = createAuthorizer({ apiKeys: async () => parseKeys(await readSecretString(keySecretArn)), log: logger });
 

@@ -1,41 +1,53 @@
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { DIMENSIONS, INGEST_METRICS, MATCH_METRICS, SERVICES } from "../contract";
+import { destinationLabel } from "../core/destination";
 import { addToTally, emptyTally, MATCH_KEYS, keyMetricName, PURCHASE_EVENTS, type CoverageTally } from "../core/match-quality";
-import type { IngestReport } from "../ingest/ingest";
+import type { IngestReport } from "../core/reports";
 
-// What the ingest function measures per request, as CloudWatch EMF metrics (written to the log: no API calls,
-// no latency). Match quality is dimensioned by pixel and event name, so a shop sees which events lack which keys.
+// What a function that accepts events (POST /events, the WooCommerce webhook) measures per request, as
+// CloudWatch EMF metrics (written to the log: no API calls, no latency). Counts of received, accepted and
+// refused events go under the function's own service; match quality goes under one shared service
+// (SERVICES.matchQuality), dimensioned by destination and event name, so the dashboard and the weak-purchase
+// alarm see every accepted event, whichever function accepted it.
 
 export function publishIngestReport(metrics: Metrics, report: IngestReport): void {
-  metrics.addMetric("EventsReceived", MetricUnit.Count, report.received);
-  metrics.addMetric("EventsAccepted", MetricUnit.Count, report.accepted.length);
+  metrics.addMetric(INGEST_METRICS.received, MetricUnit.Count, report.received);
+  metrics.addMetric(INGEST_METRICS.accepted, MetricUnit.Count, report.accepted.length);
   for (const [reason, count] of Object.entries(report.rejected)) {
     const single = metrics.singleMetric();
-    single.addDimension("Reason", reason);
-    single.addMetric("EventsRefused", MetricUnit.Count, count);
+    single.addDimension(DIMENSIONS.reason, reason);
+    single.addMetric(INGEST_METRICS.refused, MetricUnit.Count, count);
   }
 
-  const groups = new Map<string, { pixel: string; eventName: string; tally: CoverageTally }>();
+  const groups = new Map<string, { destination: string; eventName: string; tally: CoverageTally }>();
   const purchases = emptyTally();
-  for (const { pixelCode, event } of report.accepted) {
-    const key = `${pixelCode}\u0000${event.event}`;
+  for (const { destination, event } of report.accepted) {
+    const label = destinationLabel(destination);
+    const key = `${label}\u0000${event.event}`;
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { pixel: pixelCode, eventName: event.event, tally: emptyTally() }));
+    if (!group) groups.set(key, (group = { destination: label, eventName: event.event, tally: emptyTally() }));
     addToTally(group.tally, event);
     if (PURCHASE_EVENTS.has(event.event)) addToTally(purchases, event);
   }
-  for (const { pixel, eventName, tally } of groups.values()) {
-    // One EMF line per pixel and event name with all its figures (a singleMetric would carry only one).
-    // Namespace and service come from the environment, as for `metrics`.
-    const group = new Metrics({ defaultDimensions: { Pixel: pixel, EventName: eventName } });
-    group.addMetric("Events", MetricUnit.Count, tally.events);
-    group.addMetric("CoverageScore", MetricUnit.NoUnit, tally.scoreSum / tally.events);
-    group.addMetric("WithStrongKey", MetricUnit.Count, tally.withStrongKey);
+  for (const { destination, eventName, tally } of groups.values()) {
+    // One EMF line per destination and event name with all its figures (a singleMetric would carry only one).
+    // The namespace comes from the environment, as for `metrics`.
+    const group = matchQualityMetrics({ [DIMENSIONS.destination]: destination, [DIMENSIONS.eventName]: eventName });
+    group.addMetric(MATCH_METRICS.events, MetricUnit.Count, tally.events);
+    group.addMetric(MATCH_METRICS.coverageScore, MetricUnit.NoUnit, tally.scoreSum / tally.events);
+    group.addMetric(MATCH_METRICS.withStrongKey, MetricUnit.Count, tally.withStrongKey);
     for (const matchKey of MATCH_KEYS) group.addMetric(keyMetricName(matchKey), MetricUnit.Count, tally.keys[matchKey]);
     group.publishStoredMetrics();
   }
-  // Without dimensions, so one alarm can watch the share of purchases with a strong key across pixels.
+  // Without further dimensions, so one alarm can watch the share of purchases with a strong key across destinations.
   if (purchases.events > 0) {
-    metrics.addMetric("Purchases", MetricUnit.Count, purchases.events);
-    metrics.addMetric("PurchasesWithStrongKey", MetricUnit.Count, purchases.withStrongKey);
+    const totals = matchQualityMetrics({});
+    totals.addMetric(MATCH_METRICS.purchases, MetricUnit.Count, purchases.events);
+    totals.addMetric(MATCH_METRICS.purchasesWithStrongKey, MetricUnit.Count, purchases.withStrongKey);
+    totals.publishStoredMetrics();
   }
+}
+
+function matchQualityMetrics(dimensions: Record<string, string>): Metrics {
+  return new Metrics({ serviceName: SERVICES.matchQuality, defaultDimensions: dimensions });
 }

@@ -1,5 +1,5 @@
 import { MetricUnit, type Metrics } from "@aws-lambda-powertools/metrics";
-import type { Counter } from "../sender/sender";
+import type { Counter } from "../core/reports";
 
 /** Sender outcome counts as CloudWatch EMF metrics: written to the log, no PutMetricData calls. */
 export function metricsCounter(metrics: Metrics): Counter {

@@ -1,10 +1,11 @@
 import { isSupportedCountry } from "libphonenumber-js";
-import { PIXEL_CODE } from "./pixel-code";
+import { COUNTRY_CODE, DEFAULTS, ENV, INTEGER_SETTINGS, PIXEL_CODE, TIKTOK_EVENTS_URL, type IntegerSetting } from "../contract";
 
 // Runtime settings, read from the environment: in AWS the stack sets them, locally `npm start` does.
-// One name and one default each; a bad value stops the process with the name and the fix.
+// Names, defaults and ranges come from the contract (lambdas/contract); a bad value stops the process with
+// the name and the fix.
 
-export const TIKTOK_EVENTS_URL = "https://business-api.tiktok.com/open_api/v1.3/event/track/";
+export { TIKTOK_EVENTS_URL };
 
 export interface IngestConfig {
   pixelCode?: string;
@@ -28,48 +29,50 @@ export interface SenderConfig {
 }
 
 /** Receives before a message goes to the DLQ: with the retry backoff, about 75 minutes of TikTok outage. */
-export const DEFAULT_MAX_RECEIVE_COUNT = 10;
+export const DEFAULT_MAX_RECEIVE_COUNT = INTEGER_SETTINGS.maxReceiveCount.default;
 
 type Env = Record<string, string | undefined>;
 
 export function readIngestConfig(env: Env): IngestConfig {
-  const pixelCode = optional(env, "TIKTOK_PIXEL_CODE");
+  const pixelCode = optional(env, ENV.pixelCode);
   if (pixelCode !== undefined && !PIXEL_CODE.test(pixelCode)) {
-    throw new ConfigError("TIKTOK_PIXEL_CODE", pixelCode, "a TikTok pixel code (10 to 32 letters and digits, from Events Manager)");
+    throw new ConfigError(ENV.pixelCode, pixelCode, "a TikTok pixel code (10 to 32 letters and digits, from Events Manager)");
   }
-  const countryRaw = optional(env, "DEFAULT_PHONE_COUNTRY") ?? "US";
+  const countryRaw = optional(env, ENV.defaultPhoneCountry) ?? DEFAULTS.defaultPhoneCountry;
   const country = countryRaw.toUpperCase();
-  if (!/^[A-Z]{2}$/.test(country) || !isSupportedCountry(country)) {
-    throw new ConfigError("DEFAULT_PHONE_COUNTRY", countryRaw, "an ISO 3166 two-letter country code, e.g. US, GB, DE");
+  if (!COUNTRY_CODE.test(country) || !isSupportedCountry(country)) {
+    throw new ConfigError(ENV.defaultPhoneCountry, countryRaw, "an ISO 3166 two-letter country code, e.g. US, GB, DE");
   }
   return {
     pixelCode,
-    testEventCode: optional(env, "TIKTOK_TEST_EVENT_CODE"),
+    testEventCode: optional(env, ENV.testEventCode),
     defaultPhoneCountry: country,
-    maxEventAgeDays: maxEventAgeDays(env),
-    allowCustomEvents: boolean(env, "ALLOW_CUSTOM_EVENTS", false),
-    maxBodyBytes: integer(env, "MAX_BODY_BYTES", 5 * 1024 * 1024, 1024, 6 * 1024 * 1024),
-    corsAllowOrigins: (optional(env, "CORS_ALLOW_ORIGINS") ?? "").split(",").map((origin) => origin.trim()).filter(Boolean),
+    maxEventAgeDays: setting(env, INTEGER_SETTINGS.maxEventAgeDays),
+    allowCustomEvents: boolean(env, ENV.allowCustomEvents, DEFAULTS.allowCustomEvents),
+    maxBodyBytes: setting(env, INTEGER_SETTINGS.maxBodyBytes),
+    corsAllowOrigins: (optional(env, ENV.corsAllowOrigins) ?? "").split(",").map((origin) => origin.trim()).filter(Boolean),
   };
 }
 
 export function readSenderConfig(env: Env): SenderConfig {
-  const apiUrl = optional(env, "TIKTOK_API_URL") ?? TIKTOK_EVENTS_URL;
-  if (!/^https?:\/\/[^\s]+$/.test(apiUrl)) throw new ConfigError("TIKTOK_API_URL", apiUrl, "an http(s) URL");
-  const retryBaseSeconds = integer(env, "RETRY_BASE_SECONDS", 30, 1, 43_200);
+  const apiUrl = optional(env, ENV.tiktokApiUrl) ?? DEFAULTS.tiktokApiUrl;
+  if (!/^https?:\/\/[^\s]+$/.test(apiUrl)) throw new ConfigError(ENV.tiktokApiUrl, apiUrl, "an http(s) URL");
+  const retryBaseSeconds = setting(env, INTEGER_SETTINGS.retryBaseSeconds);
+  const retryMax = INTEGER_SETTINGS.retryMaxSeconds;
   return {
     apiUrl,
-    requestTimeoutMs: integer(env, "TIKTOK_REQUEST_TIMEOUT_MS", 10_000, 100, 300_000),
-    maxEventAgeDays: maxEventAgeDays(env),
-    maxReceiveCount: integer(env, "MAX_RECEIVE_COUNT", DEFAULT_MAX_RECEIVE_COUNT, 1, 1000),
+    requestTimeoutMs: setting(env, INTEGER_SETTINGS.requestTimeoutMs),
+    maxEventAgeDays: setting(env, INTEGER_SETTINGS.maxEventAgeDays),
+    maxReceiveCount: setting(env, INTEGER_SETTINGS.maxReceiveCount),
     retryBaseSeconds,
-    // SQS caps a message's visibility timeout at 12 hours.
-    retryMaxSeconds: integer(env, "RETRY_MAX_SECONDS", Math.max(900, retryBaseSeconds), retryBaseSeconds, 43_200),
+    // Never below the base delay.
+    retryMaxSeconds: integer(env, retryMax.env, Math.max(retryMax.default, retryBaseSeconds), retryBaseSeconds, retryMax.max),
   };
 }
 
-function maxEventAgeDays(env: Env): number {
-  return integer(env, "MAX_EVENT_AGE_DAYS", 7, 1, 90);
+/** A contract setting from the environment: its name, default and range. */
+export function setting(env: Env, spec: IntegerSetting): number {
+  return integer(env, spec.env, spec.default, spec.min, spec.max);
 }
 
 export class ConfigError extends Error {

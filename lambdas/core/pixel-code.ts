@@ -1,2 +1,2 @@
-/** A TikTok pixel code as Events Manager shows it. (Its own module: the sender needs it without zod.) */
-export const PIXEL_CODE = /^[A-Za-z0-9]{10,32}$/;
+/** A TikTok pixel code as Events Manager shows it (kept here for the core's imports; the contract owns it). */
+export { PIXEL_CODE } from "../contract/patterns";

@@ -115,13 +115,6 @@ export interface TikTokEvent {
   limited_data_use?: boolean;
 }
 
-/** One SQS message: one event plus where it goes. Carries no raw identifier. */
-export interface QueuedEvent {
-  pixel_code: string;
-  test_event_code?: string;
-  event: TikTokEvent;
-}
-
 /** A problem with one event, as a caller sees it in a 400 or a warning. */
 export interface EventIssue {
   index: number;

@@ -1,36 +1,41 @@
-import type { QueuedEvent, TikTokEvent } from "./schema";
+import { destinationKey, type Destination, type EventSource } from "./destination";
+import type { QueuedEvent } from "./queued-event";
+import type { TikTokEvent } from "./schema";
 
-// One request carries one pixel (event_source_id) and one test code, and at most 1,000 events.
+// One request carries one destination (event_source + event_source_id) and one test code, and at most
+// 1,000 events.
 export const MAX_EVENTS_PER_REQUEST = 1000;
 
 export interface TikTokRequestBody {
-  event_source: "web";
+  event_source: EventSource;
   event_source_id: string;
   test_event_code?: string;
   data: TikTokEvent[];
 }
 
 export interface TikTokRequest<K> {
+  destination: Destination;
   body: TikTokRequestBody;
   /** The caller's keys (e.g. SQS message ids) for `body.data`, in the same order. */
   keys: K[];
 }
 
-export function buildRequestBody(pixelCode: string, testEventCode: string | undefined, data: TikTokEvent[]): TikTokRequestBody {
+export function buildRequestBody(destination: Destination, data: TikTokEvent[]): TikTokRequestBody {
+  const { source, id, testEventCode } = destination;
   // test_event_code is top level only: inside data[] TikTok answers 40002.
   return testEventCode
-    ? { event_source: "web", event_source_id: pixelCode, test_event_code: testEventCode, data }
-    : { event_source: "web", event_source_id: pixelCode, data };
+    ? { event_source: source, event_source_id: id, test_event_code: testEventCode, data }
+    : { event_source: source, event_source_id: id, data };
 }
 
-/** Groups queued events by pixel and test code, in arrival order, then cuts groups into full requests. */
+/** Groups queued events by destination, in arrival order, then cuts groups into full requests. */
 export function buildRequests<K>(items: { key: K; queued: QueuedEvent }[], maxPerRequest = MAX_EVENTS_PER_REQUEST): TikTokRequest<K>[] {
-  const groups = new Map<string, { pixel: string; test?: string; items: { key: K; event: TikTokEvent }[] }>();
+  const groups = new Map<string, { destination: Destination; items: { key: K; event: TikTokEvent }[] }>();
   for (const { key, queued } of items) {
-    const groupKey = JSON.stringify([queued.pixel_code, queued.test_event_code ?? null]);
+    const groupKey = destinationKey(queued.destination);
     let group = groups.get(groupKey);
     if (!group) {
-      group = { pixel: queued.pixel_code, test: queued.test_event_code, items: [] };
+      group = { destination: queued.destination, items: [] };
       groups.set(groupKey, group);
     }
     group.items.push({ key, event: queued.event });
@@ -40,7 +45,8 @@ export function buildRequests<K>(items: { key: K; queued: QueuedEvent }[], maxPe
     for (let start = 0; start < group.items.length; start += maxPerRequest) {
       const slice = group.items.slice(start, start + maxPerRequest);
       requests.push({
-        body: buildRequestBody(group.pixel, group.test, slice.map((item) => item.event)),
+        destination: group.destination,
+        body: buildRequestBody(group.destination, slice.map((item) => item.event)),
         keys: slice.map((item) => item.key),
       });
     }

@@ -1,14 +1,17 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import type { IngestConfig } from "../core/config";
+import { webDestination } from "../core/destination";
+import { MAX_QUEUE_ENTRY_BYTES, queueEntry, queueEntryBytes, type EventQueue, type QueueEntry } from "../core/event-queue";
+import { jsonResponse, type HttpHandler, type HttpRequest } from "../core/http";
 import type { Log } from "../core/log";
 import { prepareEvent } from "../core/prepare";
-import { LIMITS, PIXEL_CODE, type EventIssue, type TikTokEvent } from "../core/schema";
-import { queueEntry, type EventQueue, type QueueEntry } from "./event-queue";
-import { entryBytes, SQS_BATCH_BYTES } from "./sqs-event-queue";
+import type { IngestReport } from "../core/reports";
+import { LIMITS, PIXEL_CODE, type EventIssue } from "../core/schema";
 
-// API Gateway request → validated, hashed events → one queue message each. All or nothing: if any event is
-// invalid, none is enqueued and the caller learns every problem at once. The caller's key was checked by
-// the API's authorizer before this runs (lambdas/authorizer).
+// POST /events: validated, hashed events → one queue message each. All or nothing: if any event is invalid,
+// none is enqueued and the caller learns every problem at once. The caller's key was checked by the API's
+// authorizer before this runs (lambdas/authorizer).
+
+export type { IngestReport };
 
 export interface IngestDeps {
   config: IngestConfig;
@@ -19,47 +22,31 @@ export interface IngestDeps {
   observe?: (report: IngestReport) => void;
 }
 
-export interface IngestReport {
-  /** Events in the body (0 when the body could not be read as events). */
-  received: number;
-  accepted: { pixelCode: string; event: TikTokEvent }[];
-  /** Refused events by reason ("invalid:event_time"), or the request itself ("body_not_json", "too_large"). */
-  rejected: Record<string, number>;
-}
-
 /** A short list of ids is worth a log line; a thousand is not (logs are billed by the byte). */
 const LOGGED_IDS = 20;
 
-type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
-
 const ENVELOPE_KEYS = new Set(["data", "pixel_code", "test_event_code"]);
 
-export function createIngestHandler(deps: IngestDeps): Handler {
+export function createIngestHandler(deps: IngestDeps): HttpHandler {
   const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
   return async (request) => {
     const result = await ingest(request);
-    const keyId = (request.requestContext?.authorizer as { keyId?: string } | null | undefined)?.keyId;
     const ids = result.report.accepted.map((item) => item.event.event_id);
     deps.log.info("ingest", {
       status: result.statusCode,
-      keyId,
+      keyId: request.keyId,
       ...result.logFields,
       ...(ids.length > 0 && ids.length <= LOGGED_IDS ? { eventIds: ids } : {}),
     });
     deps.observe?.(result.report);
-    return {
-      statusCode: result.statusCode,
-      headers: { "Content-Type": "application/json", ...corsHeaders(request.headers, deps.config.corsAllowOrigins) },
-      body: JSON.stringify(result.body),
-    };
+    return jsonResponse(result.statusCode, result.body, corsHeaders(request.headers, deps.config.corsAllowOrigins));
   };
 
-  async function ingest(request: APIGatewayProxyEvent): Promise<Reply> {
+  async function ingest(request: HttpRequest): Promise<Reply> {
     const report: IngestReport = { received: 0, accepted: [], rejected: {} };
     const reply = (statusCode: number, body: unknown, logFields?: Record<string, unknown>): Reply => ({ statusCode, body, logFields, report });
     const refuse = (reason: string, count = 1) => void (report.rejected[reason] = (report.rejected[reason] ?? 0) + count);
-    const raw = request.body ?? "";
-    const bytes = request.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8");
+    const bytes = request.body;
     if (bytes.length > deps.config.maxBodyBytes) {
       refuse("too_large");
       return reply(413, { error: `body is ${bytes.length} bytes; the limit is ${deps.config.maxBodyBytes}: post fewer events per request` });
@@ -92,8 +79,9 @@ export function createIngestHandler(deps: IngestDeps): Handler {
       if (!pixel) {
         return void issues.push({ index, path: "pixel_code", message: "no pixel: set TIKTOK_PIXEL_CODE on the relay, or send pixel_code" });
       }
-      entries.push(queueEntry(prepared.event, pixel, envelope.testEventCode ?? deps.config.testEventCode));
-      accepted.push({ pixelCode: pixel, event: prepared.event });
+      const destination = webDestination(pixel, envelope.testEventCode ?? deps.config.testEventCode);
+      entries.push(queueEntry(prepared.event, destination));
+      accepted.push({ destination, event: prepared.event });
     });
     if (issues.length > 0) {
       const invalid = new Set(issues.map((issue) => issue.index)).size;
@@ -106,10 +94,10 @@ export function createIngestHandler(deps: IngestDeps): Handler {
       );
     }
 
-    const oversized = entries.findIndex((entry) => entryBytes(entry) > SQS_BATCH_BYTES);
+    const oversized = entries.findIndex((entry) => queueEntryBytes(entry) > MAX_QUEUE_ENTRY_BYTES);
     if (oversized >= 0) {
       refuse("event_too_large");
-      return reply(413, { error: `event ${oversized} is larger than a queue message may be (${SQS_BATCH_BYTES} bytes): send fewer contents` });
+      return reply(413, { error: `event ${oversized} is larger than a queue message may be (${MAX_QUEUE_ENTRY_BYTES} bytes): send fewer contents` });
     }
     const eventIds = entries.map((entry) => entry.id);
     const { failedIds } = await deps.queue.send(entries);
@@ -145,9 +133,9 @@ function jsonErrorWithoutInput(error: SyntaxError): string {
 }
 
 /** Echoes an allowed browser origin (never `*`); server-to-server callers send no Origin and get nothing. */
-function corsHeaders(headers: Record<string, string | undefined> | null, allowed: readonly string[]): Record<string, string> {
+function corsHeaders(headers: Record<string, string>, allowed: readonly string[]): Record<string, string> {
   if (allowed.length === 0) return {};
-  const origin = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === "origin")?.[1];
+  const origin = headers.origin;
   return origin && allowed.includes(origin) ? { "Access-Control-Allow-Origin": origin, Vary: "Origin" } : {};
 }
 

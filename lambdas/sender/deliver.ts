@@ -1,6 +1,9 @@
+import { deliveryKey } from "../core/delivery-key";
+import { destinationLabel, type Destination } from "../core/destination";
 import { isoTime } from "../core/event-time";
 import type { Log } from "../core/log";
-import type { QueuedEvent, TikTokEvent } from "../core/schema";
+import { parseQueuedEvent, type QueuedEvent } from "../core/queued-event";
+import type { TikTokEvent } from "../core/schema";
 import { buildRequestBody, buildRequests, MAX_EVENTS_PER_REQUEST } from "../core/tiktok-request";
 import { classifyReply, replyReason, type ResponseClass, type TikTokReply } from "../core/tiktok-response";
 import type { TikTokTransport } from "../core/tiktok-transport";
@@ -47,7 +50,7 @@ export async function deliverMessages(messages: QueueMessage[], deps: DeliveryDe
   const oldest = now - deps.maxEventAgeDays * 86_400;
   const sendable: { key: string; queued: QueuedEvent }[] = [];
   for (const message of messages) {
-    const queued = parseQueued(message.body);
+    const queued = parseQueuedEvent(message.body);
     if (!queued) {
       verdicts.set(message.id, { kind: "dead_letter", reason: "malformed", detail: "not a relay event message" });
     } else if (queued.event.event_time < oldest) {
@@ -66,7 +69,7 @@ export async function deliverMessages(messages: QueueMessage[], deps: DeliveryDe
   const firstOf = new Map<string, string>();
   const copies: [copy: string, original: string][] = [];
   const unique = sendable.filter(({ key, queued }) => {
-    const identity = JSON.stringify([queued.pixel_code, queued.test_event_code ?? null, queued.event.event, queued.event.event_id]);
+    const identity = deliveryKey(queued.destination, queued.event);
     const original = firstOf.get(identity);
     if (original === undefined) firstOf.set(identity, key);
     else copies.push([key, original]);
@@ -76,7 +79,7 @@ export async function deliverMessages(messages: QueueMessage[], deps: DeliveryDe
   const session = new Session(deps);
   for (const request of buildRequests(unique, deps.maxEventsPerRequest ?? MAX_EVENTS_PER_REQUEST)) {
     const items = request.keys.map((key, i) => ({ key, event: request.body.data[i]! }));
-    await session.deliver(request.body.event_source_id, request.body.test_event_code, items, verdicts);
+    await session.deliver(request.destination, items, verdicts);
   }
   for (const [copy, original] of copies) verdicts.set(copy, verdicts.get(original)!);
   return verdicts;
@@ -91,10 +94,10 @@ class Session {
 
   constructor(private readonly deps: DeliveryDeps) {}
 
-  async deliver(pixel: string, testCode: string | undefined, items: Item[], verdicts: Map<string, Verdict>): Promise<void> {
+  async deliver(destination: Destination, items: Item[], verdicts: Map<string, Verdict>): Promise<void> {
     const settle = (verdict: Verdict) => items.forEach((item) => verdicts.set(item.key, verdict));
     if (this.stopped) return settle(this.stopped);
-    const body = buildRequestBody(pixel, testCode, items.map((item) => item.event));
+    const body = buildRequestBody(destination, items.map((item) => item.event));
     let reply: TikTokReply;
     let cls: ResponseClass;
     try {
@@ -105,7 +108,7 @@ class Session {
       return settle(this.stopped);
     }
     this.deps.log[cls === "delivered" ? "info" : "warn"]("tiktok request", {
-      pixel,
+      destination: destinationLabel(destination),
       events: items.length,
       httpStatus: reply.httpStatus,
       code: reply.code,
@@ -120,8 +123,8 @@ class Session {
       case "invalid": {
         if (items.length === 1) return settle({ kind: "dead_letter", reason, detail: reply.message });
         const half = Math.ceil(items.length / 2);
-        await this.deliver(pixel, testCode, items.slice(0, half), verdicts);
-        await this.deliver(pixel, testCode, items.slice(half), verdicts);
+        await this.deliver(destination, items.slice(0, half), verdicts);
+        await this.deliver(destination, items.slice(half), verdicts);
         return;
       }
       case "token":
@@ -148,17 +151,4 @@ class Session {
     }
     return { reply, cls };
   }
-}
-
-function parseQueued(body: string): QueuedEvent | undefined {
-  try {
-    const value = JSON.parse(body) as Partial<QueuedEvent>;
-    const event = value.event;
-    if (typeof value.pixel_code === "string" && typeof event?.event === "string" && typeof event.event_id === "string" && Number.isInteger(event.event_time)) {
-      return value as QueuedEvent;
-    }
-  } catch {
-    // falls through: reported as malformed
-  }
-  return undefined;
 }

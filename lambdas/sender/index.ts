@@ -7,17 +7,18 @@ import middy from "@middy/core";
 import { metricsCounter } from "../aws/metrics";
 import { requiredEnv } from "../aws/required-env";
 import { readSecretString } from "../aws/secret";
+import { sqsSenderQueue } from "../aws/sqs-sender-queue";
+import { ENV } from "../contract";
 import { readSenderConfig } from "../core/config";
 import { httpTransport } from "../core/tiktok-transport";
 import { createSenderHandler } from "./sender";
-import { sqsSenderQueue } from "./sender-queue";
 
 // Lambda entry: wires the sender to Secrets Manager (token), SQS (DLQ moves, retry delays), TikTok over
 // HTTPS, and Powertools' logger and metrics.
 const logger = new Logger();
 const metrics = new Metrics();
 const config = readSenderConfig(process.env);
-const tokenSecretArn = requiredEnv("TIKTOK_ACCESS_TOKEN_SECRET_ARN");
+const tokenSecretArn = requiredEnv(ENV.tokenSecretArn);
 
 const send = createSenderHandler({
   ...config,
@@ -26,7 +27,7 @@ const send = createSenderHandler({
     get: () => readSecretString(tokenSecretArn),
     refresh: () => readSecretString(tokenSecretArn, true),
   },
-  queue: sqsSenderQueue(new SQSClient({}), requiredEnv("EVENTS_QUEUE_URL"), requiredEnv("DEAD_LETTER_QUEUE_URL"), logger),
+  queue: sqsSenderQueue(new SQSClient({}), requiredEnv(ENV.eventsQueueUrl), requiredEnv(ENV.deadLetterQueueUrl), logger),
   log: logger,
   count: metricsCounter(metrics),
 });

@@ -1,9 +1,9 @@
-import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import type { SenderMetric } from "../contract";
 import { deadLetterAttributes } from "../core/dead-letter";
-import type { OutgoingMessage } from "../aws/sqs-batches";
+import type { Counter } from "../core/reports";
+import type { DeadLetterMessage, SenderQueue } from "../core/sender-queue";
 import { deliverMessages, type DeliveryDeps, type Verdict } from "./deliver";
-import type { SenderQueue } from "./sender-queue";
 
 // SQS batch → TikTok → per message: acknowledged (delivered, or moved to the DLQ with its reason), or failed
 // with a growing delay so SQS offers it again later. A message is only acknowledged once it is delivered
@@ -18,13 +18,7 @@ export interface SenderDeps extends DeliveryDeps {
   count?: Counter;
 }
 
-/** Counts outcomes (EMF metrics in AWS, tallies locally). */
-export type Counter = (metric: SenderMetric, value: number, dimension?: { name: string; value: string }) => void;
-export type SenderMetric = "EventsDelivered" | "EventsRetried" | "EventsRejected" | "EventsTooOld" | "EventsDeadLettered";
-
-export class NotDeliveredError extends Error {
-  override name = "NotDeliveredError";
-}
+export type { Counter, SenderMetric };
 
 /** Exponential backoff by receive count, capped: an outage does not burn all receives in a minute. */
 export function retryDelaySeconds(receiveCount: number, baseSeconds: number, maxSeconds: number): number {
@@ -32,16 +26,15 @@ export function retryDelaySeconds(receiveCount: number, baseSeconds: number, max
 }
 
 export function createSenderHandler(deps: SenderDeps) {
-  const processor = new BatchProcessor(EventType.SQS);
   const count: Counter = deps.count ?? (() => {});
 
-  return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+  return async (event: SQSEvent, _context?: Context): Promise<SQSBatchResponse> => {
     const verdicts = await deliverMessages(
       event.Records.map((record) => ({ id: record.messageId, body: record.body })),
       deps,
     );
     const failedAt = new Date((deps.nowSeconds?.() ?? Date.now() / 1000) * 1000).toISOString();
-    const toDeadLetter: OutgoingMessage[] = [];
+    const toDeadLetter: DeadLetterMessage[] = [];
     const toDelay: { receiptHandle: string; seconds: number }[] = [];
     const notDone = new Set<string>();
     const tally = new Map<string, number>();
@@ -71,19 +64,13 @@ export function createSenderHandler(deps: SenderDeps) {
     report(tally, count);
     if (unmoved.size > 0) deps.log.error("could not move messages to the DLQ; they stay queued", { count: unmoved.size });
 
-    return processPartialResponse(
-      event,
-      async (record: SQSRecord) => {
-        if (notDone.has(record.messageId)) throw new NotDeliveredError("not delivered yet; SQS will offer it again");
-      },
-      processor,
-      // A batch where nothing was delivered is a normal outcome during a TikTok outage, not a crash.
-      { context: context as Context, throwOnFullBatchFailure: false },
-    );
+    // What is not done comes back after its delay. A batch where nothing was delivered is a normal outcome
+    // during a TikTok outage, not a crash: it is reported, never thrown.
+    return { batchItemFailures: event.Records.filter((record) => notDone.has(record.messageId)).map((record) => ({ itemIdentifier: record.messageId })) };
   };
 }
 
-function deadLetterMessage(record: SQSRecord, verdict: Exclude<Verdict, { kind: "delivered" }>, attempts: number, failedAt: string): OutgoingMessage {
+function deadLetterMessage(record: SQSRecord, verdict: Exclude<Verdict, { kind: "delivered" }>, attempts: number, failedAt: string): DeadLetterMessage {
   const event = eventOf(record.body);
   return {
     id: record.messageId,

@@ -1,3 +1,4 @@
+import { DEFAULTS } from "../contract";
 import type { IncomingEvent, IncomingProperties, IncomingUser } from "../core/schema";
 
 // A WooCommerce order (REST API v3 JSON, as an order webhook delivers it) → the relay's incoming event.
@@ -20,12 +21,12 @@ export interface OrderEventOptions {
 }
 
 export const DEFAULT_ORDER_EVENT_OPTIONS: OrderEventOptions = {
-  eventName: "CompletePayment",
-  eventIdTemplate: "wc_order_{id}",
-  paidStatuses: ["processing", "completed"],
-  valueExcludes: [],
-  ttclidKeys: ["ttclid", "_ttclid"],
-  ttpKeys: ["_ttp", "ttp"],
+  eventName: DEFAULTS.woocommerceEventName,
+  eventIdTemplate: DEFAULTS.woocommerceEventIdTemplate,
+  paidStatuses: [...DEFAULTS.woocommercePaidStatuses],
+  valueExcludes: [...DEFAULTS.woocommerceValueExcludes],
+  ttclidKeys: [...DEFAULTS.woocommerceTtclidKeys],
+  ttpKeys: [...DEFAULTS.woocommerceTtpKeys],
 };
 
 export type OrderEvent =

@@ -1,10 +1,11 @@
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import type { IngestConfig } from "../core/config";
+import { webDestination } from "../core/destination";
+import { queueEntry, type EventQueue } from "../core/event-queue";
+import { jsonResponse, type HttpHandler, type HttpRequest } from "../core/http";
 import type { Log } from "../core/log";
 import { prepareEvent } from "../core/prepare";
+import type { IngestReport } from "../core/reports";
 import type { EventIssue } from "../core/schema";
-import { queueEntry, type EventQueue } from "../ingest/event-queue";
-import type { IngestReport } from "../ingest/ingest";
 import type { WooCommerceConfig } from "./config";
 import { orderToEvent } from "./order-event";
 import { signatureMatches } from "./signature";
@@ -25,25 +26,17 @@ export interface WebhookDeps {
   observe?: (report: IngestReport) => void;
 }
 
-type Handler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
-
-const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
-  statusCode,
-  headers: { "Content-Type": "application/json" },
-  body: JSON.stringify(body),
-});
-
-export function createWooCommerceHandler(deps: WebhookDeps): Handler {
+export function createWooCommerceHandler(deps: WebhookDeps): HttpHandler {
   const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
   return async (request) => {
     const result = await handle(request);
     deps.log.info("woocommerce", { status: result.statusCode, ...result.log });
-    return json(result.statusCode, result.body);
+    return jsonResponse(result.statusCode, result.body);
   };
 
-  async function handle(request: APIGatewayProxyEvent): Promise<{ statusCode: number; body: unknown; log?: Record<string, unknown> }> {
-    const raw = Buffer.from(request.body ?? "", request.isBase64Encoded ? "base64" : "utf8");
-    const header = (name: string) => Object.entries(request.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
+  async function handle(request: HttpRequest): Promise<{ statusCode: number; body: unknown; log?: Record<string, unknown> }> {
+    const raw = request.body;
+    const header = (name: string): string | undefined => request.headers[name];
     const signature = header("x-wc-webhook-signature");
 
     // Creating a webhook in WooCommerce sends an unsigned ping; anything but 2xx makes the creation fail.
@@ -107,7 +100,8 @@ export function createWooCommerceHandler(deps: WebhookDeps): Handler {
       deps.log.error("no TikTok pixel configured for WooCommerce orders: set TIKTOK_PIXEL_CODE");
       return skip("the relay has no TikTok pixel configured (TIKTOK_PIXEL_CODE)", { topic, delivery });
     }
-    const entry = queueEntry(prepared.event, pixel, deps.ingest.testEventCode);
+    const destination = webDestination(pixel, deps.ingest.testEventCode);
+    const entry = queueEntry(prepared.event, destination);
     const { failedIds } = await deps.queue.send([entry]);
     if (failedIds.length > 0) {
       // The relay's own outage: WooCommerce will show the failed delivery, and the next update of the order
@@ -115,7 +109,7 @@ export function createWooCommerceHandler(deps: WebhookDeps): Handler {
       deps.log.error("queue refused the order event", { eventId: entry.id });
       return { statusCode: 503, body: { error: "the relay could not queue the event; retry the delivery" }, log: { eventId: entry.id } };
     }
-    deps.observe?.({ received: 1, accepted: [{ pixelCode: pixel, event: prepared.event }], rejected: {} });
+    deps.observe?.({ received: 1, accepted: [{ destination, event: prepared.event }], rejected: {} });
     return { statusCode: 200, body: { accepted: 1, event_id: entry.id, warnings: prepared.warnings }, log: { topic, delivery, eventId: entry.id, warnings: prepared.warnings.length } };
   }
 

@@ -34,7 +34,7 @@ describe("WAF", () => {
       ],
     });
     const association = Object.values(template.findResources("AWS::WAFv2::WebACLAssociation"))[0]!.Properties;
-    expect(JSON.stringify(association.ResourceArn)).toContain(id(stack.ingestApi.api));
+    expect(JSON.stringify(association.ResourceArn)).toContain(id(stack.edge.api));
     expect(JSON.stringify(association.ResourceArn)).toContain("/stages/");
     expect(association.WebACLArn).toEqual({ "Fn::GetAtt": [stack.getLogicalId(stack.firewall!.webAcl), "Arn"] });
   });
@@ -44,8 +44,8 @@ describe("function roles", () => {
   const { template, stack, id } = synth();
 
   it.each([
-    ["authorizer", () => stack.ingestApi.authorizerFunction],
-    ["ingest", () => stack.ingestApi.ingestFunction],
+    ["authorizer", () => stack.authorizerFunction],
+    ["ingest", () => stack.ingestFunction],
     ["sender", () => stack.pipeline.senderFunction],
   ])("%s has no AWS managed policy and writes logs to its own log group only", (_name, fn) => {
     const role = template.toJSON().Resources[id(fn().role! as never)];
@@ -66,7 +66,7 @@ describe("API execution logs", () => {
       MethodSettings: [Match.objectLike({ LoggingLevel: "ERROR", DataTraceEnabled: false })],
     });
     template.hasResourceProperties("AWS::Logs::LogGroup", {
-      LogGroupName: { "Fn::Join": ["", ["API-Gateway-Execution-Logs_", { Ref: id(stack.ingestApi.api) }, "/v1"]] },
+      LogGroupName: { "Fn::Join": ["", ["API-Gateway-Execution-Logs_", { Ref: id(stack.edge.api) }, "/v1"]] },
       RetentionInDays: 14,
     });
   });

@@ -13,7 +13,7 @@ const synth = synthRelay;
 const actions = (statement: Statement) => [statement.Action].flat();
 
 const { stack, template, id } = synth();
-const apiId = id(stack.ingestApi.api);
+const apiId = id(stack.edge.api);
 
 describe("ingest API", () => {
   it("is a regional REST API", () => {
@@ -31,7 +31,7 @@ describe("ingest API", () => {
       HttpMethod: "POST",
       // API Gateway refuses a request without a valid key before the ingest function runs.
       AuthorizationType: "CUSTOM",
-      AuthorizerId: { Ref: id(stack.ingestApi.node.findChild("KeyAuthorizer") as never) },
+      AuthorizerId: { Ref: id(stack.edge.node.findChild("KeyAuthorizer") as never) },
       RequestValidatorId: Match.anyValue(),
       RequestModels: { "application/json": Match.anyValue() },
       RequestParameters: { "method.request.header.Authorization": true },
@@ -39,7 +39,7 @@ describe("ingest API", () => {
         Type: "AWS_PROXY",
         IntegrationHttpMethod: "POST",
         Uri: {
-          "Fn::Join": ["", Match.arrayWith([{ "Fn::GetAtt": [id(stack.ingestApi.ingestFunction), "Arn"] }])],
+          "Fn::Join": ["", Match.arrayWith([{ "Fn::GetAtt": [id(stack.ingestFunction), "Arn"] }])],
         },
       },
     });
@@ -89,7 +89,7 @@ describe("key authorizer", () => {
       Type: "REQUEST",
       IdentitySource: "method.request.header.Authorization",
       AuthorizerResultTtlInSeconds: 300,
-      AuthorizerUri: { "Fn::Join": ["", Match.arrayWith([{ "Fn::GetAtt": [id(stack.ingestApi.authorizerFunction), "Arn"] }])] },
+      AuthorizerUri: { "Fn::Join": ["", Match.arrayWith([{ "Fn::GetAtt": [id(stack.authorizerFunction), "Arn"] }])] },
     });
   });
 
@@ -99,7 +99,7 @@ describe("key authorizer", () => {
 
   it("may read the ingest key secret and nothing else", () => {
     const policies = template.findResources("AWS::IAM::Policy", {
-      Properties: { Roles: Match.arrayWith([{ Ref: id(stack.ingestApi.authorizerFunction.role!) }]) },
+      Properties: { Roles: Match.arrayWith([{ Ref: id(stack.authorizerFunction.role!) }]) },
     });
     const statements = Object.values(policies)
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
@@ -154,7 +154,7 @@ describe("CORS and tracing from context", () => {
 
 describe("ingest permissions", () => {
   const policies = template.findResources("AWS::IAM::Policy", {
-    Properties: { Roles: Match.arrayWith([{ Ref: id(stack.ingestApi.ingestFunction.role!) }]) },
+    Properties: { Roles: Match.arrayWith([{ Ref: id(stack.ingestFunction.role!) }]) },
   });
   const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
   const queueArn = { "Fn::GetAtt": [id(stack.pipeline.queue), "Arn"] };

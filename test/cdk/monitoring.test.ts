@@ -80,7 +80,7 @@ describe("alarms", () => {
   });
 
   it("Api5xxRate: fires when more than 1% of the stage's requests answer 5xx over 5 minutes", () => {
-    const api = stack.ingestApi.api;
+    const api = stack.edge.api;
     expect(alarm(stack.monitoring.alarms.api5xxRate)).toMatchObject({
       AlarmName: "Relay-Api5xxRate",
       Namespace: "AWS/ApiGateway",
@@ -229,7 +229,7 @@ describe("dashboard", () => {
   });
 
   it("shows API requests, 4XX and 5XX of the stage", () => {
-    const stage = ["ApiName", stack.resolve(stack.ingestApi.api.restApiName), "Stage", ref(stack.ingestApi.api.deploymentStage)];
+    const stage = ["ApiName", stack.resolve(stack.edge.api.restApiName), "Stage", ref(stack.edge.api.deploymentStage)];
     expect(widget(/^API requests/).metrics).toEqual([
       ["AWS/ApiGateway", "Count", ...stage, expect.objectContaining({ stat: "Sum" })],
       ["AWS/ApiGateway", "4XXError", ...stage, expect.objectContaining({ stat: "Sum" })],
@@ -239,9 +239,9 @@ describe("dashboard", () => {
 
   it("shows the ingest function's duration, errors and throttles", () => {
     expect(widget(/^Ingest function/).metrics).toEqual([
-      ["AWS/Lambda", "Duration", "FunctionName", ref(stack.ingestApi.ingestFunction), expect.objectContaining({ stat: "p99" })],
-      ["AWS/Lambda", "Errors", "FunctionName", ref(stack.ingestApi.ingestFunction), expect.objectContaining({ stat: "Sum" })],
-      ["AWS/Lambda", "Throttles", "FunctionName", ref(stack.ingestApi.ingestFunction), expect.objectContaining({ stat: "Sum" })],
+      ["AWS/Lambda", "Duration", "FunctionName", ref(stack.ingestFunction), expect.objectContaining({ stat: "p99" })],
+      ["AWS/Lambda", "Errors", "FunctionName", ref(stack.ingestFunction), expect.objectContaining({ stat: "Sum" })],
+      ["AWS/Lambda", "Throttles", "FunctionName", ref(stack.ingestFunction), expect.objectContaining({ stat: "Sum" })],
     ]);
   });
 
@@ -304,22 +304,23 @@ describe("match quality (issue: identifier coverage)", () => {
   const { stack, id, resources, alarm } = synth({ strongKeyAlarmPercent: "80" });
   const { widgets } = renderDashboard(resources);
   const titled = (title: RegExp) => widgets.filter((w) => title.test(w.properties.title ?? "")).map((w) => w.properties);
-  const ingest = (metric: string) => ["TikTokEventsRelay/Relay", metric, "service", "tiktok-relay-ingest"];
+  // Both functions that accept events (ingest and WooCommerce) publish match quality under this one service.
+  const matchQuality = (metric: string) => ["TikTokEventsRelay/Relay", metric, "service", "tiktok-relay-events"];
 
-  it("charts the share of events carrying each key, summed over pixels and event names with SEARCH", () => {
+  it("charts the share of events carrying each key, summed over destinations and event names with SEARCH", () => {
     const [coverage] = titled(/^Match keys/);
     const expressions = coverage!.metrics!.map((m) => (m[0] as { expression: string; label: string }));
     expect(expressions.map((e) => e.label)).toEqual(["email", "phone", "ttclid", "external_id", "ttp", "ip", "user agent"]);
     expect(expressions[0]!.expression).toBe(
-      `100 * SUM(SEARCH('{TikTokEventsRelay/Relay,EventName,Pixel,service} MetricName="WithEmail" service="tiktok-relay-ingest"', 'Sum', 3600)) / SUM(SEARCH('{TikTokEventsRelay/Relay,EventName,Pixel,service} MetricName="Events" service="tiktok-relay-ingest"', 'Sum', 3600))`,
+      `100 * SUM(SEARCH('{TikTokEventsRelay/Relay,EventName,Destination,service} MetricName="WithEmail" service="tiktok-relay-events"', 'Sum', 3600)) / SUM(SEARCH('{TikTokEventsRelay/Relay,EventName,Destination,service} MetricName="Events" service="tiktok-relay-events"', 'Sum', 3600))`,
     );
   });
 
-  it("charts the coverage score per event name and pixel, and the share of purchases with a strong key", () => {
+  it("charts the coverage score per event name and destination, and the share of purchases with a strong key", () => {
     expect(JSON.stringify(titled(/^Coverage score/)[0]!.metrics)).toContain('MetricName=\\"CoverageScore\\"');
     const strong = JSON.stringify(titled(/^Purchases with/)[0]!.metrics);
     expect(strong).toContain("100 * strong / purchases");
-    expect(strong).toContain(JSON.stringify(ingest("PurchasesWithStrongKey")).slice(1, -1));
+    expect(strong).toContain(JSON.stringify(matchQuality("PurchasesWithStrongKey")).slice(1, -1));
   });
 
   it("alarms when fewer than strongKeyAlarmPercent of purchases carry a strong key over an hour", () => {
@@ -331,12 +332,21 @@ describe("match quality (issue: identifier coverage)", () => {
       TreatMissingData: "notBreaching",
       AlarmActions: [{ Ref: id(stack.monitoring.alarmTopic) }],
     });
-    const metrics = props.Metrics as { Id: string; Expression?: string; MetricStat?: { Metric: { MetricName: string }; Period: number } }[];
+    const metrics = props.Metrics as {
+      Id: string;
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string; Dimensions: unknown[] }; Period: number };
+    }[];
     expect(metrics.find((m) => m.Expression)?.Expression).toBe("100 * strong / purchases");
     expect(metrics.filter((m) => m.MetricStat).map((m) => [m.Id, m.MetricStat!.Metric.MetricName, m.MetricStat!.Period])).toEqual([
       ["strong", "PurchasesWithStrongKey", 3600],
       ["purchases", "Purchases", 3600],
     ]);
+    // The service both the ingest and the WooCommerce functions publish purchases under (the WooCommerce
+    // entry's test in test/handlers/lambda-entries.test.ts shows an order counted there).
+    for (const m of metrics.filter((m) => m.MetricStat)) {
+      expect(m.MetricStat!.Metric.Dimensions).toEqual([{ Name: "service", Value: "tiktok-relay-events" }]);
+    }
   });
 
   it("has no such alarm by default", () => {

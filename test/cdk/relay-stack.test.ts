@@ -21,7 +21,7 @@ const dlqId = id(stack.pipeline.deadLetterQueue);
 
 describe("RelayStack functions", () => {
   it.each([
-    ["ingest", stack.ingestApi.ingestFunction],
+    ["ingest", stack.ingestFunction],
     ["sender", stack.pipeline.senderFunction],
   ])("%s runs Node 24 on arm64 with source maps and an expiring log group", (_name, fn) => {
     const props = template.toJSON().Resources[id(fn)].Properties;
@@ -138,8 +138,8 @@ describe("RelayStack outputs", () => {
     const parts = template.findOutputs("ApiUrl").ApiUrl?.Value["Fn::Join"][1] as unknown[];
     expect(parts[0]).toBe("https://");
     expect(parts.at(-1)).toBe("/events");
-    expect(parts).toContainEqual({ Ref: id(stack.ingestApi.api) });
-    expect(parts).toContainEqual({ Ref: stack.getLogicalId(stack.ingestApi.api.deploymentStage.node.defaultChild as never) });
+    expect(parts).toContainEqual({ Ref: id(stack.edge.api) });
+    expect(parts).toContainEqual({ Ref: stack.getLogicalId(stack.edge.api.deploymentStage.node.defaultChild as never) });
   });
 });
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { buildRequestBody, buildRequests, MAX_EVENTS_PER_REQUEST } from "../../lambdas/core/tiktok-request";
-import type { QueuedEvent, TikTokEvent } from "../../lambdas/core/schema";
+import { webDestination, type Destination } from "../../lambdas/core/destination";
+import type { QueuedEvent } from "../../lambdas/core/queued-event";
+import type { TikTokEvent } from "../../lambdas/core/schema";
 
 const PIXEL_A = "CAAAAAAAAAAAAAAAAAAA";
 const PIXEL_B = "CBBBBBBBBBBBBBBBBBBB";
@@ -8,23 +10,23 @@ const PIXEL_B = "CBBBBBBBBBBBBBBBBBBB";
 const event = (id: string): TikTokEvent => ({ event: "CompletePayment", event_time: 1767225600, event_id: id });
 const item = (key: string, pixel: string, test?: string): { key: string; queued: QueuedEvent } => ({
   key,
-  queued: test === undefined ? { pixel_code: pixel, event: event(key) } : { pixel_code: pixel, test_event_code: test, event: event(key) },
+  queued: { destination: webDestination(pixel, test), event: event(key) },
 });
 
 describe("buildRequestBody", () => {
   it("without a test code the body has no test_event_code key", () => {
-    const body = buildRequestBody(PIXEL_A, undefined, [event("1")]);
+    const body = buildRequestBody(webDestination(PIXEL_A), [event("1")]);
     expect(body).toEqual({ event_source: "web", event_source_id: PIXEL_A, data: [event("1")] });
     expect(Object.keys(body)).toEqual(["event_source", "event_source_id", "data"]);
     expect(JSON.stringify(body)).not.toContain("test_event_code");
   });
 
   it("an empty test code is no test code", () => {
-    expect("test_event_code" in buildRequestBody(PIXEL_A, "", [event("1")])).toBe(false);
+    expect("test_event_code" in buildRequestBody(webDestination(PIXEL_A, ""), [event("1")])).toBe(false);
   });
 
   it("a test code goes at the top level only", () => {
-    const body = buildRequestBody(PIXEL_A, "TEST123", [event("1")]);
+    const body = buildRequestBody(webDestination(PIXEL_A, "TEST123"), [event("1")]);
     expect(body).toEqual({ event_source: "web", event_source_id: PIXEL_A, test_event_code: "TEST123", data: [event("1")] });
     expect(JSON.stringify(body.data)).not.toContain("test_event_code");
   });
@@ -41,7 +43,7 @@ describe("buildRequests", () => {
       item("t2", PIXEL_A, "TEST123"),
     ];
     const requests = buildRequests(items);
-    expect(requests).toEqual([
+    expect(requests.map(({ body, keys }) => ({ body, keys }))).toEqual([
       { body: { event_source: "web", event_source_id: PIXEL_A, data: [event("a1"), event("a2")] }, keys: ["a1", "a2"] },
       { body: { event_source: "web", event_source_id: PIXEL_B, data: [event("b1"), event("b2")] }, keys: ["b1", "b2"] },
       {
@@ -80,6 +82,23 @@ describe("buildRequests", () => {
   it("honours a smaller maximum per request", () => {
     const items = Array.from({ length: 5 }, (_, i) => item(`k${i}`, PIXEL_A));
     expect(buildRequests(items, 2).map((r) => r.keys)).toEqual([["k0", "k1"], ["k2", "k3"], ["k4"]]);
+  });
+
+  it("one request per destination: a web pixel, an offline event set and a CRM event set are never mixed", () => {
+    const offline: Destination = { source: "offline", id: "7300000000000000001" };
+    const crm: Destination = { source: "crm", id: "7300000000000000002" };
+    const requests = buildRequests([
+      item("w1", PIXEL_A),
+      { key: "o1", queued: { destination: offline, event: event("o1") } },
+      { key: "c1", queued: { destination: crm, event: event("c1") } },
+      { key: "o2", queued: { destination: offline, event: event("o2") } },
+    ]);
+    expect(requests.map((r) => [r.body.event_source, r.body.event_source_id, r.keys])).toEqual([
+      ["web", PIXEL_A, ["w1"]],
+      ["offline", offline.id, ["o1", "o2"]],
+      ["crm", crm.id, ["c1"]],
+    ]);
+    expect(requests.map((r) => r.destination)).toEqual([webDestination(PIXEL_A), offline, crm]);
   });
 
   it("no items, no requests", () => {

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { restHandler } from "../../lambdas/aws/api-gateway";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -6,9 +7,9 @@ import { readIngestConfig, type IngestConfig } from "../../lambdas/core/config";
 import { isSha256Hex, normalisePhone } from "../../lambdas/core/hashing";
 import { silentLog } from "../../lambdas/core/log";
 import { EventSchema, LIMITS, PIXEL_CODE } from "../../lambdas/core/schema";
-import type { EventQueue, QueueEntry } from "../../lambdas/ingest/event-queue";
+import type { EventQueue, QueueEntry } from "../../lambdas/core/event-queue";
 import { createIngestHandler } from "../../lambdas/ingest/ingest";
-import { sqsEventQueue } from "../../lambdas/ingest/sqs-event-queue";
+import { sqsEventQueue } from "../../lambdas/aws/sqs-event-queue";
 import { proxyEvent } from "../../local/http-api";
 import { startLocalQueues, type LocalQueues } from "../../local/sqs-server";
 import { drain } from "../support/drain-queue";
@@ -105,9 +106,12 @@ function eventsOf(request: Request): unknown[] | undefined {
 function checkQueued(entry: QueueEntry) {
   expect(entry.body).not.toMatch(SQS_INVALID);
   const queued = JSON.parse(entry.body) as Record<string, unknown>;
-  expect(Object.keys(queued).every((key) => ["pixel_code", "test_event_code", "event"].includes(key))).toBe(true);
-  expect(queued.pixel_code).toMatch(PIXEL_CODE);
-  if ("test_event_code" in queued) expect(typeof queued.test_event_code).toBe("string");
+  expect(Object.keys(queued).sort()).toEqual(["destination", "event"]);
+  const destination = queued.destination as Record<string, unknown>;
+  expect(Object.keys(destination).every((key) => ["source", "id", "test_event_code"].includes(key))).toBe(true);
+  expect(destination.source).toBe("web");
+  expect(destination.id).toMatch(PIXEL_CODE);
+  if ("test_event_code" in destination) expect(typeof destination.test_event_code).toBe("string");
   const event = queued.event as Record<string, unknown>;
   expect(isRecord(event)).toBe(true);
   expect(typeof event.event).toBe("string");
@@ -180,9 +184,9 @@ function expectNoRawIdentifiers(input: unknown, queued: Record<string, unknown>,
   // What may legitimately appear: everything the caller sent outside the hashed fields, and the message's own skeleton.
   const allowed = [
     JSON.stringify(blankHashed(inputEvent)),
-    JSON.stringify(queued.pixel_code),
-    JSON.stringify(queued.test_event_code ?? ""),
-    "pixel_code test_event_code event_time event_id user page properties contents content_id",
+    JSON.stringify((queued.destination as Record<string, unknown>).id),
+    JSON.stringify((queued.destination as Record<string, unknown>).test_event_code ?? ""),
+    "destination source web id test_event_code event_time event_id user page properties contents content_id",
     ...Object.keys(isRecord(event.user) ? event.user : {}),
   ]
     .join("\n")
@@ -213,7 +217,7 @@ interface Outcome {
 /** Runs one request through the real handler and checks everything that must hold for any input. */
 async function checkRequest(request: Request, config = "default", queue = recordingQueue()): Promise<Outcome> {
   const cfg = CONFIGS[config]!;
-  const handler = createIngestHandler({ config: cfg, queue, log: silentLog, now: () => NOW });
+  const handler = restHandler(createIngestHandler({ config: cfg, queue, log: silentLog, now: () => NOW }));
   const response = await within(handler(apiRequest(request)), CASE_TIMEOUT_MS, "ingest handler");
   expect([202, 400, 413]).toContain(response.statusCode);
   expect(response.headers).toMatchObject({ "Content-Type": "application/json" });
@@ -574,7 +578,7 @@ describe("maximum lengths", () => {
   const config = readIngestConfig({ TIKTOK_PIXEL_CODE: PIXEL, ALLOW_CUSTOM_EVENTS: "true" });
   const post = async (value: unknown) => {
     const queue = recordingQueue();
-    const handler = createIngestHandler({ config, queue, log: silentLog, now: () => NOW });
+    const handler = restHandler(createIngestHandler({ config, queue, log: silentLog, now: () => NOW }));
     const response = await handler(apiRequest(textRequest(JSON.stringify(value))));
     return { status: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown>, entries: queue.entries };
   };

@@ -3,14 +3,13 @@ import type { SQSEvent } from "aws-lambda";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readDeadLetter } from "../../lambdas/core/dead-letter";
-import type { QueuedEvent } from "../../lambdas/core/schema";
 import { startChaosTikTok, type ChaosAnswer, type ChaosTikTok } from "../support/chaos-tiktok";
 import { toRecord } from "../../local/event-source";
 import type { LocalQueues } from "../../local/sqs-server";
 import { deleteMessages, drain } from "../support/drain-queue";
 import { depth } from "../support/queues";
 import { sendInBatches } from "../../lambdas/aws/sqs-batches";
-import { failures, NOW, PIXEL, queuedEvent, senderFor, useSenderFixture } from "../support/sender-harness";
+import { failures, NOW, PIXEL, queuedEvent, senderFor, useSenderFixture, type QueuedEvent } from "../support/sender-harness";
 import { within } from "../support/within";
 
 // The real sender (real HTTP, real SQS protocol) against a TikTok that answers each request with a random

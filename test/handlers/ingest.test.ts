@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
+import { restHandler } from "../../lambdas/aws/api-gateway";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readIngestConfig } from "../../lambdas/core/config";
 import { silentLog } from "../../lambdas/core/log";
-import type { EventQueue } from "../../lambdas/ingest/event-queue";
+import type { EventQueue } from "../../lambdas/core/event-queue";
 import { createIngestHandler } from "../../lambdas/ingest/ingest";
-import { sqsEventQueue } from "../../lambdas/ingest/sqs-event-queue";
+import { sqsEventQueue } from "../../lambdas/aws/sqs-event-queue";
 import { startLocalQueues, type LocalQueues } from "../../local/sqs-server";
 import { apiEvent } from "../support/api-event";
 import { depth, takeAll } from "../support/queues";
@@ -27,12 +28,14 @@ beforeEach(async () => {
 });
 
 function handler(options: { queue?: EventQueue; env?: Record<string, string> } = {}) {
-  return createIngestHandler({
-    config: readIngestConfig({ TIKTOK_PIXEL_CODE: PIXEL, ...options.env }),
-    queue: options.queue ?? sqsEventQueue(queues.client, queues.eventsQueueUrl),
-    log: silentLog,
-    now: () => NOW,
-  });
+  return restHandler(
+    createIngestHandler({
+      config: readIngestConfig({ TIKTOK_PIXEL_CODE: PIXEL, ...options.env }),
+      queue: options.queue ?? sqsEventQueue(queues.client, queues.eventsQueueUrl),
+      log: silentLog,
+      now: () => NOW,
+    }),
+  );
 }
 
 const purchase = (id: string) => ({
@@ -60,7 +63,7 @@ describe("ingest handler: accepted events", () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]!.MessageAttributes?.event_name?.StringValue).toBe("CompletePayment");
     expect(JSON.parse(messages[0]!.Body!)).toEqual({
-      pixel_code: PIXEL,
+      destination: { source: "web", id: PIXEL },
       event: {
         event: "CompletePayment",
         event_time: NOW - 60,
@@ -92,8 +95,8 @@ describe("ingest handler: accepted events", () => {
     const response = await handler()(apiEvent({ pixel_code: "BATCHPIXEL0001", test_event_code: "TEST123", data: [purchase("batch"), own] }, auth));
     expect(response.statusCode).toBe(202);
     const byId = Object.fromEntries((await queuedMessages()).map((m) => JSON.parse(m.Body!)).map((q) => [q.event.event_id, q]));
-    expect(byId.batch).toMatchObject({ pixel_code: "BATCHPIXEL0001", test_event_code: "TEST123" });
-    expect(byId.own).toMatchObject({ pixel_code: "OTHERPIXEL0001", test_event_code: "TEST123" });
+    expect(byId.batch).toMatchObject({ destination: { source: "web", id: "BATCHPIXEL0001", test_event_code: "TEST123" } });
+    expect(byId.own).toMatchObject({ destination: { source: "web", id: "OTHERPIXEL0001", test_event_code: "TEST123" } });
     expect(byId.own.event).not.toHaveProperty("pixel_code");
   });
 

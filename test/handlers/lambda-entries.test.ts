@@ -2,6 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
+import { readFileSync } from "node:fs";
+import { signBody } from "../../lambdas/woocommerce/signature";
+import { proxyEvent } from "../../local/http-api";
 import { startLocalQueues, type LocalQueues } from "../../local/sqs-server";
 import { apiEvent } from "../support/api-event";
 import { ok, startFakeTikTok, type FakeTikTok } from "../support/fake-tiktok";
@@ -71,7 +74,7 @@ describe("ingest Lambda entry", () => {
     expect(accepted.statusCode).toBe(202);
     const queued = await takeAll(queues.client, queues.eventsQueueUrl);
     expect(queued.map((message) => JSON.parse(message.Body!))).toEqual([
-      { pixel_code: "C4PIXEL0000000000001", event: expect.objectContaining({ event: "Lead", event_id: "lead-7" }) },
+      { destination: { source: "web", id: "C4PIXEL0000000000001" }, event: expect.objectContaining({ event: "Lead", event_id: "lead-7" }) },
     ]);
     // no Secrets Manager call: the key was checked before the function ran
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
@@ -99,13 +102,48 @@ describe("ingest Lambda entry", () => {
     await takeAll(queues.client, queues.eventsQueueUrl);
     const emf = lines.flatMap((line) => line.split("\n")).filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line));
     const purchaseMetrics = emf.find((entry) => entry.EventName === "CompletePayment");
-    expect(purchaseMetrics).toMatchObject({ Pixel: "C4PIXEL0000000000001", Events: 1, CoverageScore: 30, WithEmail: 1, WithIp: 1, WithPhone: 0, WithStrongKey: 1 });
-    expect(purchaseMetrics._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: "TikTokEventsRelay/Test", Dimensions: [expect.arrayContaining(["Pixel", "EventName"])] });
+    expect(purchaseMetrics).toMatchObject({ Destination: "web:C4PIXEL0000000000001", service: "tiktok-relay-events", Events: 1, CoverageScore: 30, WithEmail: 1, WithIp: 1, WithPhone: 0, WithStrongKey: 1 });
+    expect(purchaseMetrics._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: "TikTokEventsRelay/Test", Dimensions: [expect.arrayContaining(["Destination", "EventName"])] });
     expect(emf.find((entry) => entry.EventName === "AddToCart")).toMatchObject({ Events: 1, CoverageScore: 0, WithStrongKey: 0 });
-    expect(emf.find((entry) => entry.Purchases !== undefined)).toMatchObject({ Purchases: 1, PurchasesWithStrongKey: 1, EventsReceived: 2, EventsAccepted: 2 });
+    expect(emf.find((entry) => entry.Purchases !== undefined)).toMatchObject({ service: "tiktok-relay-events", Purchases: 1, PurchasesWithStrongKey: 1 });
+    expect(emf.find((entry) => entry.EventsReceived !== undefined)).toMatchObject({ EventsReceived: 2, EventsAccepted: 2 });
     // the request's log line is there, with the event ids, and no identifier in any line
     expect(lines.some((line) => line.includes('"message":"ingest"') && line.includes("order-9"))).toBe(true);
     expect(lines.join("")).not.toMatch(/buyer@example\.com|203\.0\.113\.77/);
+  });
+});
+
+describe("WooCommerce Lambda entry", () => {
+  it("counts an accepted order in the match-quality metrics the dashboard and the weak-purchase alarm read", async () => {
+    const WEBHOOK_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:woo-secret-AbCdEf";
+    process.env.WOOCOMMERCE_WEBHOOK_SECRET_ARN = WEBHOOK_ARN;
+    process.env.POWERTOOLS_METRICS_NAMESPACE = "TikTokEventsRelay/Test";
+    process.env.POWERTOOLS_SERVICE_NAME = "tiktok-relay-woocommerce";
+    process.env.POWERTOOLS_LOG_LEVEL = "INFO";
+    secrets.on(GetSecretValueCommand, { SecretId: WEBHOOK_ARN }).resolves({ SecretString: "woo-secret" });
+    const order = JSON.parse(readFileSync(new URL("../fixtures/woocommerce/order-guest-processing.json", import.meta.url), "utf8")) as Record<string, unknown>;
+    order.date_paid_gmt = new Date(Date.now() - 3_600_000).toISOString().slice(0, 19);
+    const body = JSON.stringify(order);
+    const { handler } = (await import("../../lambdas/woocommerce/index")) as {
+      handler: (event: unknown, context: Context) => Promise<APIGatewayProxyResult>;
+    };
+    const lines: string[] = [];
+    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (lines.push(String(chunk)), true));
+    try {
+      const event = proxyEvent("POST", "/woocommerce", { "X-WC-Webhook-Topic": "order.updated", "X-WC-Webhook-Signature": signBody(body, "woo-secret") }, body, false);
+      const response = await handler(event, context);
+      expect(JSON.parse(response.body)).toMatchObject({ accepted: 1 });
+    } finally {
+      write.mockRestore();
+    }
+    await takeAll(queues.client, queues.eventsQueueUrl);
+    const emf = lines.flatMap((line) => line.split("\n")).filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line));
+    // The same namespace, service and dimensions as POST /events' purchases (lib/monitoring.ts reads these).
+    const purchase = emf.find((entry) => entry.EventName === "CompletePayment");
+    expect(purchase).toMatchObject({ service: "tiktok-relay-events", Destination: "web:C4PIXEL0000000000001", Events: 1, WithEmail: 1, WithStrongKey: 1 });
+    expect(purchase._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: "TikTokEventsRelay/Test" });
+    expect(emf.find((entry) => entry.Purchases !== undefined)).toMatchObject({ service: "tiktok-relay-events", Purchases: 1, PurchasesWithStrongKey: 1 });
+    expect(emf.find((entry) => entry.EventsAccepted !== undefined)).toMatchObject({ service: "tiktok-relay-woocommerce", EventsReceived: 1, EventsAccepted: 1 });
   });
 });
 

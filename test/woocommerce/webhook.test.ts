@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
+import { restHandler } from "../../lambdas/aws/api-gateway";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readIngestConfig } from "../../lambdas/core/config";
 import { silentLog } from "../../lambdas/core/log";
-import type { EventQueue } from "../../lambdas/ingest/event-queue";
-import { sqsEventQueue } from "../../lambdas/ingest/sqs-event-queue";
+import type { EventQueue } from "../../lambdas/core/event-queue";
+import { sqsEventQueue } from "../../lambdas/aws/sqs-event-queue";
 import { readWooCommerceConfig } from "../../lambdas/woocommerce/config";
 import { signBody } from "../../lambdas/woocommerce/signature";
 import { createWooCommerceHandler } from "../../lambdas/woocommerce/webhook";
@@ -31,14 +32,16 @@ afterAll(() => queues.close());
 beforeEach(() => takeAll(queues.client, queues.eventsQueueUrl));
 
 function webhook(options: { secrets?: string[]; queue?: EventQueue; now?: number; env?: Record<string, string> } = {}) {
-  return createWooCommerceHandler({
-    ingest: readIngestConfig({ TIKTOK_PIXEL_CODE: PIXEL, ...options.env }),
-    woocommerce: readWooCommerceConfig(options.env ?? {}),
-    secrets: async () => options.secrets ?? [SECRET],
-    queue: options.queue ?? sqsEventQueue(queues.client, queues.eventsQueueUrl),
-    log: silentLog,
-    now: () => options.now ?? paidAt + 600,
-  });
+  return restHandler(
+    createWooCommerceHandler({
+      ingest: readIngestConfig({ TIKTOK_PIXEL_CODE: PIXEL, ...options.env }),
+      woocommerce: readWooCommerceConfig(options.env ?? {}),
+      secrets: async () => options.secrets ?? [SECRET],
+      queue: options.queue ?? sqsEventQueue(queues.client, queues.eventsQueueUrl),
+      log: silentLog,
+      now: () => options.now ?? paidAt + 600,
+    }),
+  );
 }
 
 function delivery(body: Buffer | string, headers: Record<string, string> = {}, secret: string | null = SECRET) {
@@ -78,7 +81,7 @@ describe("WooCommerce webhook", () => {
     const [message, ...rest] = await queued();
     expect(rest).toEqual([]);
     expect(message).toMatchObject({
-      pixel_code: PIXEL,
+      destination: { source: "web", id: PIXEL },
       event: {
         event: "CompletePayment",
         event_id: `wc_order_${order.id}`,

@@ -1,92 +1,37 @@
-import { fileURLToPath } from "node:url";
 import { Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import * as apigateway from "aws-cdk-lib/aws-apigateway";
+import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as logs from "aws-cdk-lib/aws-logs";
-import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
-import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { GATEWAY_MESSAGES, ROUTES } from "../lambdas/contract";
 import type { RelayConfig } from "./config";
-import { eventSettingsEnvironment, type EventSettings } from "./event-settings";
-import { RelayFunction } from "./relay-function";
+import type { EdgeFunctions, EdgeMetrics, RelayEdge } from "./edge";
 
-const INGEST_ENTRY = fileURLToPath(new URL("../lambdas/ingest/index.ts", import.meta.url));
 const STAGE_NAME = "v1";
-const AUTHORIZER_ENTRY = fileURLToPath(new URL("../lambdas/authorizer/index.ts", import.meta.url));
 
-// Bodies of the answers API Gateway gives itself, in the same {"error": ...} shape as the ingest function's.
-// UNAUTHORIZED and AUTHORIZER_FAILURE match lambdas/authorizer/authorize.ts (a test checks they agree).
-export const GATEWAY_MESSAGES = {
-  unauthorized: "missing or invalid API key: send the header 'Authorization: Bearer <key>'",
-  authorizerFailure: "the relay cannot check API keys right now; retry later",
-  badRequestBody: "body must be one JSON event object or {\"data\": [events]}",
-  tooLarge: "request body too large: API Gateway accepts at most 10 MB; post fewer events per request",
-  throttled: "too many requests: slow down and retry (the relay's API throttling limits were reached)",
-} as const;
+export { GATEWAY_MESSAGES };
 
-export interface IngestApiProps {
-  /** Queue the ingest Lambda sends normalised, hashed events to. */
-  readonly queue: IQueue;
-  /** Secret holding the bearer key(s) callers present on POST /events. */
-  readonly apiKeySecret: ISecret;
-  readonly config: EventSettings &
-    Pick<
-      RelayConfig,
-      | "ingestMemoryMb"
-      | "logRetentionDays"
-      | "apiThrottleRate"
-      | "apiThrottleBurst"
-      | "maxBodyBytes"
-      | "authorizerCacheSeconds"
-      | "corsAllowOrigins"
-      | "tracing"
-      | "waf"
-    >;
+export interface RestEdgeProps {
+  readonly functions: EdgeFunctions;
+  readonly config: Pick<
+    RelayConfig,
+    "logRetentionDays" | "apiThrottleRate" | "apiThrottleBurst" | "authorizerCacheSeconds" | "corsAllowOrigins" | "tracing" | "waf"
+  >;
 }
 
-/** The public edge: a regional REST API whose POST /events runs the ingest Lambda. */
-export class IngestApi extends Construct {
+/**
+ * The relay's public edge as a regional REST API: POST /events behind a cached Lambda REQUEST authorizer and a
+ * body model, POST /woocommerce (signed, checked in its function), JSON gateway responses, access logs.
+ * Keep its construct id ("Ingest") and the API's ("Api"): they name the API in CloudFormation, and a new
+ * name would mean a new API with a new URL for every shop.
+ */
+export class RestEdge extends Construct implements RelayEdge {
   public readonly api: apigateway.RestApi;
-  public readonly ingestFunction: RelayFunction;
-  public readonly authorizerFunction: RelayFunction;
+  public readonly metrics: EdgeMetrics;
 
-  constructor(scope: Construct, id: string, props: IngestApiProps) {
+  constructor(scope: Construct, id: string, props: RestEdgeProps) {
     super(scope, id);
-    const { config } = props;
-
-    this.authorizerFunction = new RelayFunction(this, "AuthorizerFunction", {
-      entry: AUTHORIZER_ENTRY,
-      description: "Checks the bearer key of POST /events against the ingest key secret",
-      timeout: Duration.seconds(5),
-      memorySize: 256,
-      logRetentionDays: config.logRetentionDays,
-      traced: config.tracing,
-      environment: {
-        INGEST_API_KEY_SECRET_ARN: props.apiKeySecret.secretArn,
-        POWERTOOLS_SERVICE_NAME: "tiktok-relay-authorizer",
-      },
-    });
-    // Only the authorizer reads the keys; the ingest function never sees them.
-    props.apiKeySecret.grantRead(this.authorizerFunction);
-
-    this.ingestFunction = new RelayFunction(this, "IngestFunction", {
-      entry: INGEST_ENTRY,
-      description: "Validates, normalises and hashes events, then queues them for the sender",
-      // Well under API Gateway's 29 s integration limit: a caller should get an answer, not a 504.
-      timeout: Duration.seconds(10),
-      memorySize: config.ingestMemoryMb,
-      logRetentionDays: config.logRetentionDays,
-      traced: config.tracing,
-      environment: {
-        EVENTS_QUEUE_URL: props.queue.queueUrl,
-        MAX_BODY_BYTES: String(config.maxBodyBytes),
-        ...(config.corsAllowOrigins.length > 0 ? { CORS_ALLOW_ORIGINS: config.corsAllowOrigins.join(",") } : {}),
-        ...eventSettingsEnvironment(config),
-        POWERTOOLS_SERVICE_NAME: "tiktok-relay-ingest",
-      },
-    });
-    // Send only: raw events never leave the ingest Lambda, and it has no business reading the queue.
-    props.queue.grantSendMessages(this.ingestFunction);
-    if (props.queue.encryptionMasterKey) this.ingestFunction.acknowledgeKmsGrants();
+    const { config, functions } = props;
 
     const accessLogGroup = new logs.LogGroup(this, "AccessLogs", {
       retention: config.logRetentionDays,
@@ -135,7 +80,7 @@ export class IngestApi extends Construct {
     this.api.deploymentStage.node.addDependency(executionLogs);
 
     const authorizer = new apigateway.RequestAuthorizer(this, "KeyAuthorizer", {
-      handler: this.authorizerFunction,
+      handler: functions.authorizer,
       // Cached per key: a valid caller costs one authorizer run per cache period, not one per request.
       identitySources: [apigateway.IdentitySource.header("Authorization")],
       resultsCacheTtl: Duration.seconds(config.authorizerCacheSeconds),
@@ -152,25 +97,40 @@ export class IngestApi extends Construct {
 
     // CORS stays off unless origins are listed: callers are shop servers, and a browser holding the bearer key
     // is a key anyone can read. Never `*`.
-    const events = this.api.root.addResource("events", {
+    const events = this.api.root.addResource(ROUTES.events.slice(1), {
       defaultCorsPreflightOptions:
         config.corsAllowOrigins.length > 0
           ? { allowOrigins: [...config.corsAllowOrigins], allowMethods: ["POST"], allowHeaders: ["Authorization", "Content-Type"] }
           : undefined,
     });
-    const post = events.addMethod("POST", new apigateway.LambdaIntegration(this.ingestFunction), {
+    const post = events.addMethod("POST", new apigateway.LambdaIntegration(functions.ingest), {
       authorizer,
       requestValidator: validator,
       requestModels: { "application/json": eventsBody },
       requestParameters: { "method.request.header.Authorization": true },
     });
 
+    const webhook = this.api.root.addResource(ROUTES.woocommerce.slice(1)).addMethod("POST", new apigateway.LambdaIntegration(functions.woocommerce));
+    for (const rule of ["AwsSolutions-APIG4", "AwsSolutions-COG4"]) {
+      Validations.of(webhook).acknowledge({
+        id: rule,
+        reason: "WooCommerce cannot send a bearer key or a Cognito token: each delivery is authenticated by its HMAC-SHA256 signature, checked in constant time by the function before anything is queued.",
+      });
+    }
+
+    const stage = this.api.deploymentStage;
+    this.metrics = {
+      requests: (options) => stage.metricCount(options),
+      clientErrors: (options) => stage.metricClientError(options),
+      serverErrors: (options) => stage.metricServerError(options),
+    } satisfies Record<keyof EdgeMetrics, (options?: cloudwatch.MetricOptions) => cloudwatch.Metric>;
+
     this.addGatewayResponses();
     this.acknowledge(post, config);
   }
 
   /** cdk-nag findings that are deliberate here, each with the reason a reviewer needs. */
-  private acknowledge(post: apigateway.Method, config: IngestApiProps["config"]): void {
+  private acknowledge(post: apigateway.Method, config: RestEdgeProps["config"]): void {
     Validations.of(post).acknowledge({
       id: "AwsSolutions-COG4",
       reason: "Callers are shop servers, not users: a Lambda REQUEST authorizer checks their bearer keys (several at once, for rotation).",
@@ -179,12 +139,6 @@ export class IngestApi extends Construct {
       id: "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
       reason: "The account-level API Gateway logging role must write to any API's log groups; AWS provides this managed policy for exactly that role.",
     });
-    for (const fn of [this.ingestFunction, this.authorizerFunction]) {
-      Validations.of(fn).acknowledge({
-        id: "Serverless-LambdaDLQ",
-        reason: "Invoked synchronously by API Gateway: the caller gets the error and retries; a function DLQ only applies to asynchronous invocations.",
-      });
-    }
     if (!config.waf) {
       Validations.of(this.api.deploymentStage).acknowledge({
         id: "AwsSolutions-APIG3",
@@ -204,7 +158,7 @@ export class IngestApi extends Construct {
     const json = (message: string) => ({ "application/json": JSON.stringify({ error: message }) });
     const responses: [string, apigateway.ResponseType, string, string?][] = [
       ["Unauthorized", apigateway.ResponseType.UNAUTHORIZED, GATEWAY_MESSAGES.unauthorized],
-      ["MissingAuthToken", apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN, "no such route: the relay answers POST /events and POST /woocommerce", "404"],
+      ["MissingAuthToken", apigateway.ResponseType.MISSING_AUTHENTICATION_TOKEN, GATEWAY_MESSAGES.noRoute, "404"],
       // A failing authorizer (keys unreadable) is a temporary condition: 503 tells the caller to retry.
       ["AuthorizerFailure", apigateway.ResponseType.AUTHORIZER_FAILURE, GATEWAY_MESSAGES.authorizerFailure, "503"],
       ["AuthorizerConfiguration", apigateway.ResponseType.AUTHORIZER_CONFIGURATION_ERROR, GATEWAY_MESSAGES.authorizerFailure, "503"],
@@ -219,6 +173,11 @@ export class IngestApi extends Construct {
 
   /** Full URL of POST /events. */
   public get eventsUrl(): string {
-    return this.api.urlForPath("/events");
+    return this.api.urlForPath(ROUTES.events);
+  }
+
+  /** Full URL of POST /woocommerce. */
+  public get woocommerceUrl(): string {
+    return this.api.urlForPath(ROUTES.woocommerce);
   }
 }

@@ -1,14 +1,9 @@
 import { ChangeMessageVisibilityBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { Log } from "../core/log";
-import { sendInBatches, type OutgoingMessage } from "../aws/sqs-batches";
+import type { SenderQueue } from "../core/sender-queue";
+import { sendInBatches } from "./sqs-batches";
 
-/** What the sender does to messages besides acknowledging them. */
-export interface SenderQueue {
-  /** Puts messages (bodies unchanged, reason attributes added) in the DLQ; returns the ids that failed. */
-  deadLetter(messages: OutgoingMessage[]): Promise<string[]>;
-  /** Sets when each failed message may be received again. */
-  delay(entries: { receiptHandle: string; seconds: number }[]): Promise<void>;
-}
+// The sender's queue port (lambdas/core/sender-queue.ts) on SQS: DLQ moves and retry delays.
 
 export function sqsSenderQueue(client: SQSClient, queueUrl: string, deadLetterQueueUrl: string, log: Log): SenderQueue {
   return {

@@ -1,0 +1,32 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import type { HttpHandler, HttpRequest } from "../core/http";
+
+// API Gateway's REST proxy integration ⇄ the handlers' HttpRequest/HttpResponse (lambdas/core/http.ts).
+
+export type RestProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+export function fromRestEvent(event: APIGatewayProxyEvent): HttpRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (value === undefined) continue;
+    const key = name.toLowerCase();
+    headers[key] = headers[key] === undefined ? value : `${headers[key]},${value}`;
+  }
+  const raw = event.body ?? "";
+  const keyId = (event.requestContext?.authorizer as { keyId?: unknown } | null | undefined)?.keyId;
+  return {
+    method: event.httpMethod,
+    path: event.path,
+    headers,
+    body: event.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8"),
+    ...(typeof keyId === "string" ? { keyId } : {}),
+  };
+}
+
+/** A handler as the Lambda function behind a REST API route. */
+export function restHandler(handler: HttpHandler): RestProxyHandler {
+  return async (event) => {
+    const response = await handler(fromRestEvent(event));
+    return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+  };
+}

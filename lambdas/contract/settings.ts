@@ -1,0 +1,90 @@
+// The settings the stack hands the functions and `npm start` reads: one environment variable name, one
+// default and one range each. lib/ (CDK context → environment), lambdas/ (environment → config) and local/
+// read them from here, so the two sides cannot drift apart. Dependency-free: the CDK app imports it too.
+
+export interface IntegerSetting {
+  /** Environment variable the functions (and `npm start`) read. */
+  readonly env: string;
+  readonly default: number;
+  /** Inclusive bounds, checked at synth and at cold start alike. */
+  readonly min: number;
+  readonly max: number;
+}
+
+const integer = (env: string, fallback: number, min: number, max: number): IntegerSetting => ({ env, default: fallback, min, max });
+
+export const TIKTOK_EVENTS_URL = "https://business-api.tiktok.com/open_api/v1.3/event/track/";
+
+/** Whole-number settings shared by the stack and the functions. */
+export const INTEGER_SETTINGS = {
+  maxEventAgeDays: integer("MAX_EVENT_AGE_DAYS", 7, 1, 90),
+  // Lambda's synchronous payload limit is 6 MB.
+  maxBodyBytes: integer("MAX_BODY_BYTES", 5 * 1024 * 1024, 1024, 6 * 1024 * 1024),
+  maxReceiveCount: integer("MAX_RECEIVE_COUNT", 10, 1, 1000),
+  retryBaseSeconds: integer("RETRY_BASE_SECONDS", 30, 1, 43_200),
+  // SQS caps a message's visibility timeout at 12 hours.
+  retryMaxSeconds: integer("RETRY_MAX_SECONDS", 900, 1, 43_200),
+  requestTimeoutMs: integer("TIKTOK_REQUEST_TIMEOUT_MS", 10_000, 100, 300_000),
+} as const satisfies Record<string, IntegerSetting>;
+
+/**
+ * Settings of `npm start` alone. In AWS the stack sets the same things another way (the event source
+ * mapping, the function timeout) with the same defaults, and its own ranges (lib/read-config.ts).
+ */
+export const LOCAL_INTEGER_SETTINGS = {
+  senderBatchSize: integer("SENDER_BATCH_SIZE", 1000, 1, 10_000),
+  senderMaxConcurrency: integer("SENDER_MAX_CONCURRENCY", 2, 1, 100),
+  port: integer("PORT", 3000, 0, 65_535),
+  sqsPort: integer("SQS_PORT", 9324, 0, 65_535),
+  visibilityTimeoutSeconds: integer("VISIBILITY_TIMEOUT_SECONDS", 30, 2, 43_200),
+  senderBatchingWindowMs: integer("SENDER_BATCHING_WINDOW_MS", 5000, 0, 300_000),
+  statsIntervalSeconds: integer("STATS_INTERVAL_SECONDS", 10, 0, 86_400),
+} as const satisfies Record<string, IntegerSetting>;
+
+/** String and boolean settings: the variable and, where there is one, the default. */
+export const ENV = {
+  pixelCode: "TIKTOK_PIXEL_CODE",
+  testEventCode: "TIKTOK_TEST_EVENT_CODE",
+  defaultPhoneCountry: "DEFAULT_PHONE_COUNTRY",
+  allowCustomEvents: "ALLOW_CUSTOM_EVENTS",
+  corsAllowOrigins: "CORS_ALLOW_ORIGINS",
+  tiktokApiUrl: "TIKTOK_API_URL",
+  eventsQueueUrl: "EVENTS_QUEUE_URL",
+  deadLetterQueueUrl: "DEAD_LETTER_QUEUE_URL",
+  tokenSecretArn: "TIKTOK_ACCESS_TOKEN_SECRET_ARN",
+  ingestKeySecretArn: "INGEST_API_KEY_SECRET_ARN",
+  webhookSecretArn: "WOOCOMMERCE_WEBHOOK_SECRET_ARN",
+  woocommerceEventName: "WOOCOMMERCE_EVENT_NAME",
+  woocommerceEventIdTemplate: "WOOCOMMERCE_EVENT_ID_TEMPLATE",
+  woocommercePaidStatuses: "WOOCOMMERCE_PAID_STATUSES",
+  woocommerceValueExcludes: "WOOCOMMERCE_VALUE_EXCLUDES",
+  woocommerceTtclidKeys: "WOOCOMMERCE_TTCLID_KEYS",
+  woocommerceTtpKeys: "WOOCOMMERCE_TTP_KEYS",
+  woocommerceTopics: "WOOCOMMERCE_TOPICS",
+  /** Powertools reads these two itself. */
+  serviceName: "POWERTOOLS_SERVICE_NAME",
+  metricsNamespace: "POWERTOOLS_METRICS_NAMESPACE",
+  // npm start only
+  accessToken: "TIKTOK_ACCESS_TOKEN",
+  ingestApiKey: "INGEST_API_KEY",
+  webhookSecret: "WOOCOMMERCE_WEBHOOK_SECRET",
+  sqsEndpoint: "SQS_ENDPOINT",
+} as const;
+
+export const DEFAULTS = {
+  defaultPhoneCountry: "US",
+  allowCustomEvents: false,
+  tiktokApiUrl: TIKTOK_EVENTS_URL,
+  woocommerceEventName: "CompletePayment",
+  woocommerceEventIdTemplate: "wc_order_{id}",
+  woocommercePaidStatuses: ["processing", "completed"] as readonly string[],
+  woocommerceValueExcludes: [] as readonly ("shipping" | "tax")[],
+  woocommerceTtclidKeys: ["ttclid", "_ttclid"] as readonly string[],
+  woocommerceTtpKeys: ["_ttp", "ttp"] as readonly string[],
+  woocommerceTopics: ["order.created", "order.updated", "order.paid"] as readonly string[],
+} as const;
+
+/** Each TikTok request's deadline in AWS: leaves time in one invocation for a retry and for reporting failures. */
+export function requestTimeoutMsFor(senderTimeoutSeconds: number): number {
+  return Math.floor(Math.min(INTEGER_SETTINGS.requestTimeoutMs.default, (senderTimeoutSeconds * 1000) / 4));
+}

@@ -1,0 +1,61 @@
+import { EVENT_SOURCES, type Destination, type EventSource } from "./destination";
+import type { TikTokEvent } from "./schema";
+
+// One queue message: one prepared event and its destination. Carries no raw identifier.
+//
+// Today's format:  {"destination":{"source":"web","id":"<pixel>","test_event_code":"..."},"event":{...}}
+// Earlier format:  {"pixel_code":"<pixel>","test_event_code":"...","event":{...}}
+// The DLQ keeps messages for 14 days and a redrive puts them back as they are, so the sender reads both.
+
+export interface QueuedEvent {
+  destination: Destination;
+  event: TikTokEvent;
+}
+
+interface QueuedMessage {
+  destination: { source: EventSource; id: string; test_event_code?: string };
+  event: TikTokEvent;
+}
+
+/** The message body for one event. */
+export function encodeQueuedEvent({ destination, event }: QueuedEvent): string {
+  const message: QueuedMessage = {
+    destination: destination.testEventCode
+      ? { source: destination.source, id: destination.id, test_event_code: destination.testEventCode }
+      : { source: destination.source, id: destination.id },
+    event,
+  };
+  // SQS refuses a body holding U+FFFE or U+FFFF (JSON.stringify already escapes controls and lone surrogates).
+  return JSON.stringify(message).replace(/[\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+}
+
+/** Reads a message body in either format; undefined when it is not a relay event message. */
+export function parseQueuedEvent(body: string): QueuedEvent | undefined {
+  let value: Record<string, unknown>;
+  try {
+    value = JSON.parse(body) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  const event = value.event as Partial<TikTokEvent> | undefined;
+  if (typeof event?.event !== "string" || typeof event.event_id !== "string" || !Number.isInteger(event.event_time)) return undefined;
+  const destination = readDestination(value);
+  return destination ? { destination, event: event as TikTokEvent } : undefined;
+}
+
+function readDestination(value: Record<string, unknown>): Destination | undefined {
+  const testCode = (raw: unknown) => (typeof raw === "string" && raw !== "" ? raw : undefined);
+  const given = value.destination as Record<string, unknown> | undefined;
+  if (given !== undefined) {
+    if (typeof given !== "object" || given === null) return undefined;
+    const { source, id } = given;
+    if (typeof source !== "string" || !(EVENT_SOURCES as readonly string[]).includes(source) || typeof id !== "string" || id === "") return undefined;
+    const code = testCode(given.test_event_code);
+    return code ? { source: source as EventSource, id, testEventCode: code } : { source: source as EventSource, id };
+  }
+  // The earlier format: always a web pixel.
+  if (typeof value.pixel_code !== "string") return undefined;
+  const code = testCode(value.test_event_code);
+  return code ? { source: "web", id: value.pixel_code, testEventCode: code } : { source: "web", id: value.pixel_code };
+}
