@@ -1,8 +1,20 @@
 import { defineConfig } from "vitest/config";
 
+// Two tiers: `unit` (the core, the handlers against the embedded SQS server, the CDK templates, the CLI: seconds)
+// and `e2e` (the whole local pipeline, property tests, load: minutes). `npm test` runs both.
+export const UNIT_TESTS = [
+  "test/core/**",
+  "test/contract/**",
+  "test/handlers/**",
+  "test/woocommerce/**",
+  "test/cdk/**",
+  "test/cli/**",
+  "test/ledger/**",
+];
+export const E2E_TESTS = ["test/e2e/**", "test/fuzz/**"];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     // CDK synthesis bundles handlers with esbuild and end-to-end tests move thousands of events:
     // generous per-test budgets, no timing assertions.
     testTimeout: 120_000,
@@ -10,5 +22,11 @@ export default defineConfig({
     // The SDK's notice that releases after January 2027 need Node 22 is for users, not for test output.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     reporters: ["default", ["json", { outputFile: "test-results/vitest.json" }]],
+    projects: [
+      // The unit tier shares one module cache per worker (isolate: false): aws-cdk-lib is imported once per
+      // worker instead of once per file, which is most of this tier's time. Its tests keep no global state.
+      { extends: true, test: { name: "unit", include: UNIT_TESTS.map((dir) => `${dir}/*.test.ts`), isolate: false } },
+      { extends: true, test: { name: "e2e", include: E2E_TESTS.map((dir) => `${dir}/*.test.ts`) } },
+    ],
   },
 });

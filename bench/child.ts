@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from "node:child_process";
+import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 // Helper processes of the bench, spoken to over Node's IPC channel. What plays AWS or TikTok (the SQS

@@ -4,10 +4,10 @@ import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
-import { build, type BuildOptions } from "esbuild";
+import { type BuildOptions, build } from "esbuild";
 import { PROJECT_ROOT, startChild } from "./child";
 import { median } from "./measure";
-import { bullets, kb, ms, num, ratio, table, type SectionReport, type SummaryRow } from "./report";
+import { bullets, kb, ms, num, ratio, type SectionReport, type SummaryRow, table } from "./report";
 import type { StackBundle } from "./stack-bundles";
 
 // What a cold start has to load: each handler bundled as the stack bundles it, its size, and the time a
@@ -26,7 +26,9 @@ const STACK_BUNDLING: BuildOptions = {
   format: "esm",
   target: "node24",
   mainFields: ["module", "main"],
-  banner: { js: "import { createRequire as topLevelCreateRequire } from 'module'; const require = topLevelCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as topLevelCreateRequire } from 'module'; const require = topLevelCreateRequire(import.meta.url);",
+  },
   minify: true,
   sourcemap: true,
   sourcesContent: false,
@@ -126,7 +128,12 @@ export async function benchColdStart(options: ColdStartOptions, progress: (line:
         });
         const code = readFileSync(outfile);
         const output = Object.entries(result.metafile!.outputs).find(([name]) => name.endsWith("index.mjs"))![1];
-        bundles[variant][handler] = { path: outfile, bytes: code.length, sha256: createHash("sha256").update(code).digest("hex"), parts: parts(output.inputs) };
+        bundles[variant][handler] = {
+          path: outfile,
+          bytes: code.length,
+          sha256: createHash("sha256").update(code).digest("hex"),
+          parts: parts(output.inputs),
+        };
       }
     }
 
@@ -175,7 +182,9 @@ export async function benchColdStart(options: ColdStartOptions, progress: (line:
     const stackNote =
       current !== undefined
         ? `${identical(current).length} of ${HANDLERS.length} of the stack's bundles (from \`cdk synth\`) are byte-identical to the "${VARIANTS[current].label}" builds: that is the stack's current setting` +
-          (identical(current).length < HANDLERS.length ? " (a bundle that differs had its sources edited between the two builds, or the options drifted)" : "")
+          (identical(current).length < HANDLERS.length
+            ? " (a bundle that differs had its sources edited between the two builds, or the options drifted)"
+            : "")
         : stack !== undefined
           ? "**the stack's bundles (from `cdk synth`) match neither build**: lib/relay-function.ts has bundling options this bench does not mirror; update STACK_BUNDLING in bench/cold-start.ts"
           : `the stack could not be synthesized to compare (${stackError}); the figures assume its setting is "${VARIANTS.bundled.label}"`;

@@ -2,7 +2,7 @@ import { RELAY_CONFIG_DEFAULTS } from "../lib/config";
 import { startChild } from "./child";
 import type { EntryFigures } from "./entries";
 import type { QueueEndpoints } from "./peers";
-import { bullets, ms, num, table, usd, type SectionReport } from "./report";
+import { bullets, ms, num, type SectionReport, table, usd } from "./report";
 
 // Dollars per million events for the deployed stack: published prices × what one request costs, with the
 // Lambda durations and log bytes measured by running the Lambda entry files themselves (bench/entries.ts).
@@ -117,7 +117,10 @@ export async function benchCost(inputs: CostInputs, options: CostOptions, progre
     try {
       ingest1 = await entries.call<EntryFigures>("ingest", { size: 1, runs: options.runs * 10 });
       ingest100 = await entries.call<EntryFigures>("ingest", { size: 100, runs: options.runs });
-      sender = await entries.call<EntryFigures>("sender", { size: ASSUMPTIONS.senderBatch, runs: Math.max(3, Math.round(options.runs / 3)) });
+      sender = await entries.call<EntryFigures>("sender", {
+        size: ASSUMPTIONS.senderBatch,
+        runs: Math.max(3, Math.round(options.runs / 3)),
+      });
     } finally {
       await entries.stop();
     }
@@ -130,13 +133,22 @@ export async function benchCost(inputs: CostInputs, options: CostOptions, progre
     const requests = 1 / n; // API requests per event
     const messageBytes = inputs.queueMessageBytes + 30; // + the event_name attribute
     const sendBatches = Math.ceil(n / 10);
-    const ingestTime = billedMs(scenario.entry.cpuMs, ASSUMPTIONS.ingestMemoryMb, Math.ceil(sendBatches / ASSUMPTIONS.sqsParallelBatches) * ASSUMPTIONS.sqsRoundTripMs);
+    const ingestTime = billedMs(
+      scenario.entry.cpuMs,
+      ASSUMPTIONS.ingestMemoryMb,
+      Math.ceil(sendBatches / ASSUMPTIONS.sqsParallelBatches) * ASSUMPTIONS.sqsRoundTripMs,
+    );
     const senderTime = billedMs(sender.cpuMs, ASSUMPTIONS.senderMemoryMb, ASSUMPTIONS.tiktokRoundTripMs);
     const perSenderRun = 1 / ASSUMPTIONS.senderBatch;
     const logBytes =
-      requests * (scenario.entry.logBytes + PLATFORM_LINES.length + ACCESS_LOG_LINE.length) + perSenderRun * (sender.logBytes + PLATFORM_LINES.length);
+      requests * (scenario.entry.logBytes + PLATFORM_LINES.length + ACCESS_LOG_LINE.length) +
+      perSenderRun * (sender.logBytes + PLATFORM_LINES.length);
     const items: [string, number, string][] = [
-      ["API Gateway REST requests", requests * PRICES.apiGatewayRestPerRequest, `$3.50 per million requests, ${n === 1 ? "one event" : `${num(n)} events`} per request`],
+      [
+        "API Gateway REST requests",
+        requests * PRICES.apiGatewayRestPerRequest,
+        `$3.50 per million requests, ${n === 1 ? "one event" : `${num(n)} events`} per request`,
+      ],
       ["ingest Lambda: requests", requests * PRICES.lambdaPerRequest, "one invocation per API request"],
       [
         "ingest Lambda: duration",
@@ -153,7 +165,11 @@ export async function benchCost(inputs: CostInputs, options: CostOptions, progre
         (chunks(10 * (messageBytes + ASSUMPTIONS.receiveOverheadBytes)) + 1) * 0.1 * PRICES.sqsPerRequest,
         "10 messages per receive, 10 per delete",
       ],
-      ["sender Lambda: requests", perSenderRun * PRICES.lambdaPerRequest, `one invocation per ${num(ASSUMPTIONS.senderBatch)} events (full batches)`],
+      [
+        "sender Lambda: requests",
+        perSenderRun * PRICES.lambdaPerRequest,
+        `one invocation per ${num(ASSUMPTIONS.senderBatch)} events (full batches)`,
+      ],
       [
         "sender Lambda: duration",
         perSenderRun * lambdaDuration(senderTime.billed, ASSUMPTIONS.senderMemoryMb),
@@ -164,8 +180,16 @@ export async function benchCost(inputs: CostInputs, options: CostOptions, progre
         (logBytes / GB) * PRICES.logsIngestionPerGb,
         `${num(scenario.entry.logBytes + PLATFORM_LINES.length + ACCESS_LOG_LINE.length)} B per request (function ${num(scenario.entry.logBytes)} B in ${num(scenario.entry.logLines)} lines, Lambda START/END/REPORT ${PLATFORM_LINES.length} B, API access log ${ACCESS_LOG_LINE.length} B) + sender ${num(sender.logBytes + PLATFORM_LINES.length)} B per ${num(ASSUMPTIONS.senderBatch)} events`,
       ],
-      ["data transfer out to TikTok", (inputs.tiktokBytesPerEvent / GB) * PRICES.dataTransferOutPerGb, `${num(inputs.tiktokBytesPerEvent)} B per event at $0.09/GB`],
-      ["authorizer Lambda (decision cached 300 s per key)", 0, `≤ ${num(86_400 / ASSUMPTIONS.authorizerCacheSeconds)} runs a day per key: a fixed < $0.01 a month`],
+      [
+        "data transfer out to TikTok",
+        (inputs.tiktokBytesPerEvent / GB) * PRICES.dataTransferOutPerGb,
+        `${num(inputs.tiktokBytesPerEvent)} B per event at $0.09/GB`,
+      ],
+      [
+        "authorizer Lambda (decision cached 300 s per key)",
+        0,
+        `≤ ${num(86_400 / ASSUMPTIONS.authorizerCacheSeconds)} runs a day per key: a fixed < $0.01 a month`,
+      ],
       ["Secrets Manager reads (cached 300 s per container)", 0, "a fixed few hundred calls a day at most: < $0.05 a month"],
     ];
     return { items, total: items.reduce((sum, [, dollars]) => sum + dollars, 0) };

@@ -44,7 +44,10 @@ async function captured(invoke: () => Promise<void>): Promise<string> {
   let output = "";
   const write = process.stdout.write;
   // Powertools writes through a Console bound to process.stdout, so replacing write catches every line.
-  (process.stdout as unknown as { write: (chunk: string | Uint8Array) => boolean }).write = (chunk) => ((output += String(chunk)), true);
+  (process.stdout as unknown as { write: (chunk: string | Uint8Array) => boolean }).write = (chunk) => {
+    output += String(chunk);
+    return true;
+  };
   try {
     await invoke();
   } finally {

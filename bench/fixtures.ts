@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEvent, SQSEvent } from "aws-lambda";
 import { restHandler } from "../lambdas/aws/api-gateway";
 import { readIngestConfig } from "../lambdas/core/config";
-import { silentLog } from "../lambdas/core/log";
 import type { QueueEntry } from "../lambdas/core/event-queue";
+import { silentLog } from "../lambdas/core/log";
 import { createIngestHandler } from "../lambdas/ingest/ingest";
 import { toRecord } from "../local/event-source";
 import { proxyEvent } from "../local/http-api";
@@ -13,8 +13,7 @@ import { proxyEvent } from "../local/http-api";
 export const PIXEL = "C4BENCHPIXEL0000001";
 export const API_KEY = "bench-key";
 
-const USER_AGENT =
-  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
+const USER_AGENT = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
 
 export function purchaseEvent(id: string, i: number, nowSeconds = Math.floor(Date.now() / 1000)) {
   const cents = 1999 + (i % 50) * 100;
@@ -60,7 +59,12 @@ export async function queuedEntries(count: number, prefix: string): Promise<Queu
   const ingest = restHandler(
     createIngestHandler({
       config: readIngestConfig({ TIKTOK_PIXEL_CODE: PIXEL }),
-      queue: { send: async (batch) => (entries.push(...batch), { failedIds: [] }) },
+      queue: {
+        send: async (batch) => {
+          entries.push(...batch);
+          return { failedIds: [] };
+        },
+      },
       log: silentLog,
     }),
   );

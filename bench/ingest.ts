@@ -1,18 +1,18 @@
 import { createHash } from "node:crypto";
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyResult } from "aws-lambda";
-import { readIngestConfig } from "../lambdas/core/config";
-import { silentLog } from "../lambdas/core/log";
-import type { EventQueue } from "../lambdas/core/event-queue";
 import { restHandler } from "../lambdas/aws/api-gateway";
-import { createIngestHandler } from "../lambdas/ingest/ingest";
 import { sqsEventQueue } from "../lambdas/aws/sqs-event-queue";
+import { readIngestConfig } from "../lambdas/core/config";
+import type { EventQueue } from "../lambdas/core/event-queue";
+import { silentLog } from "../lambdas/core/log";
+import { createIngestHandler } from "../lambdas/ingest/ingest";
 import { sqsClientFor } from "../local/sqs-server";
 import { startChild } from "./child";
 import { ingestRequest, PIXEL, requestBody } from "./fixtures";
-import { cpuMsPerCall, eventsPerCpuSecond, interleave, type InterleaveOptions } from "./measure";
+import { cpuMsPerCall, eventsPerCpuSecond, type InterleaveOptions, interleave } from "./measure";
 import type { QueueEndpoints } from "./peers";
-import { bullets, ms, num, ratio, table, type SectionReport } from "./report";
+import { bullets, ms, num, ratio, type SectionReport, table } from "./report";
 
 // The ingest handler in-process, as the Lambda runs it minus the runtime: validate, normalise, hash,
 // enqueue. Its cost is put next to a floor measured in the same rounds (parse the body, three SHA-256
@@ -82,9 +82,18 @@ export async function benchIngest(options: InterleaveOptions, progress: (line: s
 
       const samples = await interleave(
         {
-          floor: () => (floor(body), size),
-          stubbed: async () => (accepted(await stubbed(request)), size),
-          withSqs: async () => (accepted(await withSqs(request)), size),
+          floor: () => {
+            floor(body);
+            return size;
+          },
+          stubbed: async () => {
+            accepted(await stubbed(request));
+            return size;
+          },
+          withSqs: async () => {
+            accepted(await withSqs(request));
+            return size;
+          },
         },
         options,
       );
@@ -126,7 +135,15 @@ export async function benchIngest(options: InterleaveOptions, progress: (line: s
       ],
       detail: [
         table(
-          ["request", "floor: parse + 3 × SHA-256 (events/s/core)", "handler, enqueue stubbed (events/s/core)", "cost ÷ floor", "handler + SQS client (events/s/core)", "cost ÷ floor", "CPU per request (stubbed / with SQS)"],
+          [
+            "request",
+            "floor: parse + 3 × SHA-256 (events/s/core)",
+            "handler, enqueue stubbed (events/s/core)",
+            "cost ÷ floor",
+            "handler + SQS client (events/s/core)",
+            "cost ÷ floor",
+            "CPU per request (stubbed / with SQS)",
+          ],
           figures.map((f) => [
             label(f.size),
             num(f.floor),
@@ -141,7 +158,7 @@ export async function benchIngest(options: InterleaveOptions, progress: (line: s
         bullets([
           "events/s/core = events ÷ CPU time of the bench process (user + system, all threads), median of the rounds; the floor, the stubbed handler and the handler with SQS ran in alternating rounds.",
           "Events: realistic purchases (e-mail, phone, external_id, IP, user agent, page, two line items), each with a distinct event_id; the handler produces no warning for them, so every identifier is normalised and hashed.",
-          "\"handler + SQS client\": the real `sqsEventQueue` (SendMessageBatch of 10, up to 8 in parallel) against the embedded SQS server, which runs in a separate process so its work is not counted; the SDK's request signing and serialisation are counted.",
+          '"handler + SQS client": the real `sqsEventQueue` (SendMessageBatch of 10, up to 8 in parallel) against the embedded SQS server, which runs in a separate process so its work is not counted; the SDK\'s request signing and serialisation are counted.',
           "Called as `restHandler(createIngestHandler(...))(proxyEvent(...))`: no Lambda runtime, middy or Powertools logger around it (the bench logs nothing).",
         ]),
       ].join("\n"),

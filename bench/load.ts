@@ -1,10 +1,10 @@
 import { performance } from "node:perf_hooks";
-import { startChild, type Child } from "./child";
+import { type Child, startChild } from "./child";
 import type { TikTokStats } from "./fake-tiktok";
 import { API_KEY, PIXEL, purchaseEvent } from "./fixtures";
 import { percentile, sleep } from "./measure";
 import type { RelayMemory } from "./relay-process";
-import { bullets, ms, num, table, type SectionReport } from "./report";
+import { bullets, ms, num, type SectionReport, table } from "./report";
 
 // The local pipeline under steady load from concurrent keep-alive clients: what it accepts, how fast it
 // answers, whether every accepted event reaches TikTok, and how much memory that takes.
@@ -56,11 +56,15 @@ export async function benchLoad(options: LoadOptions, progress: (line: string) =
         let status: string;
         try {
           // Node's fetch keeps each connection alive; one request at a time per client.
-          const response = await fetch(started.eventsUrl, { method: "POST", headers: { Authorization: `Bearer ${API_KEY}`, "Content-Type": "application/json" }, body });
+          const response = await fetch(started.eventsUrl, {
+            method: "POST",
+            headers: { Authorization: `Bearer ${API_KEY}`, "Content-Type": "application/json" },
+            body,
+          });
           await response.arrayBuffer();
           status = String(response.status);
         } catch (error) {
-          status = error instanceof Error ? (error.cause as Error | undefined)?.message ?? error.message : String(error);
+          status = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
         }
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
         if (status === "202") {
@@ -75,7 +79,9 @@ export async function benchLoad(options: LoadOptions, progress: (line: string) =
 
     // Wait while deliveries continue: the verdict is about loss, not speed. Give up only once nothing has
     // arrived for drainSeconds (or after 5 minutes), so a slow drain is reported as slow, not as lost.
-    progress(`load: waiting for ${num(accepted.length)} events to reach the fake TikTok (gives up after ${options.drainSeconds} s without progress)`);
+    progress(
+      `load: waiting for ${num(accepted.length)} events to reach the fake TikTok (gives up after ${options.drainSeconds} s without progress)`,
+    );
     const drainStart = performance.now();
     let stats = await peers.call<TikTokStats>("tiktokStats");
     let lastProgress = performance.now();
@@ -118,7 +124,9 @@ export async function benchLoad(options: LoadOptions, progress: (line: string) =
         {
           section: "Load (local)",
           figure: "every accepted event reached TikTok",
-          measured: allDelivered ? `yes, ${num(accepted.length)} of ${num(accepted.length)}` : `${num(accepted.length - missing)} of ${num(accepted.length)}`,
+          measured: allDelivered
+            ? `yes, ${num(accepted.length)} of ${num(accepted.length)}`
+            : `${num(accepted.length - missing)} of ${num(accepted.length)}`,
           target: "all",
           against: `${allDelivered ? "the last" : "deliveries stopped"} ${num(drainSeconds, 2)} s after the load stopped (delivery ${num(deliveryRate)} events/s from the first request on); relay peak RSS ${mb(memory.maxRssBytes)}`,
           met: allDelivered,
@@ -133,12 +141,21 @@ export async function benchLoad(options: LoadOptions, progress: (line: string) =
             ["events accepted", num(accepted.length)],
             ["events/s accepted", num(rate)],
             ["202 latency p50 / p99", `${ms(p50)} / ${ms(p99)}`],
-            ["distinct accepted events delivered to the fake TikTok", `${num(accepted.length - missing)} (${missing === 0 ? "all" : `${num(missing)} missing`})`],
+            [
+              "distinct accepted events delivered to the fake TikTok",
+              `${num(accepted.length - missing)} (${missing === 0 ? "all" : `${num(missing)} missing`})`,
+            ],
             ["event_ids delivered that were never accepted", num(unexpected)],
             ["TikTok requests / events delivered (copies included)", `${num(stats.requests)} / ${num(stats.events)}`],
-            ["time from the end of the load to the last delivery", `${num(drainSeconds, 2)} s${allDelivered ? "" : ` (then nothing for ${options.drainSeconds} s: gave up)`}`],
+            [
+              "time from the end of the load to the last delivery",
+              `${num(drainSeconds, 2)} s${allDelivered ? "" : ` (then nothing for ${options.drainSeconds} s: gave up)`}`,
+            ],
             ["delivery rate to TikTok (first request to last delivery)", `${num(deliveryRate)} events/s`],
-            ["relay process RSS: idle / after the load / peak", `${mb(started.rssBytes)} / ${mb(afterLoad.rssBytes)} / ${mb(memory.maxRssBytes)}`],
+            [
+              "relay process RSS: idle / after the load / peak",
+              `${mb(started.rssBytes)} / ${mb(afterLoad.rssBytes)} / ${mb(memory.maxRssBytes)}`,
+            ],
           ],
         ),
         "",

@@ -43,7 +43,10 @@ export interface InterleaveOptions {
 }
 
 /** Runs every variant for `roundMs`, in turn, `rounds` times, after a warm-up of each. */
-export async function interleave<K extends string>(variants: Record<K, Workload>, options: InterleaveOptions): Promise<Record<K, Sample[]>> {
+export async function interleave<K extends string>(
+  variants: Record<K, Workload>,
+  options: InterleaveOptions,
+): Promise<Record<K, Sample[]>> {
   const names = Object.keys(variants) as K[];
   for (const name of names) await timed(variants[name], options.warmupMs);
   const samples = Object.fromEntries(names.map((name) => [name, [] as Sample[]])) as Record<K, Sample[]>;

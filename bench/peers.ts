@@ -1,6 +1,6 @@
-import { startLocalQueues, type LocalQueues } from "../local/sqs-server";
+import { type LocalQueues, startLocalQueues } from "../local/sqs-server";
 import { serve } from "./child";
-import { startBenchTikTok, type BenchTikTok } from "./fake-tiktok";
+import { type BenchTikTok, startBenchTikTok } from "./fake-tiktok";
 
 // Child process: what the relay talks to, but is not the relay (SQS, TikTok). Started by bench/child.ts.
 

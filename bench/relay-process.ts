@@ -1,5 +1,5 @@
 import { silentLog } from "../lambdas/core/log";
-import { startLocalPipeline, type LocalPipeline } from "../local/pipeline";
+import { type LocalPipeline, startLocalPipeline } from "../local/pipeline";
 import { serve } from "./child";
 
 // Child process: the local relay (`npm start`'s pipeline: HTTP API, embedded SQS, event source, sender)

@@ -48,7 +48,9 @@ async function section<T>(name: string, run: () => Promise<T>): Promise<T | unde
 const interleaving = { warmupMs: knobs.BENCH_ROUND_MS, rounds: knobs.BENCH_ROUNDS, roundMs: knobs.BENCH_ROUND_MS };
 
 // Cold start first: it spawns fresh processes and wants the machine quiet.
-const cold = await section("cold start", async () => (await import("./cold-start")).benchColdStart({ runs: knobs.BENCH_COLD_RUNS }, progress));
+const cold = await section("cold start", async () =>
+  (await import("./cold-start")).benchColdStart({ runs: knobs.BENCH_COLD_RUNS }, progress),
+);
 if (cold) sections.push(cold);
 
 const ingest = await section("ingest", async () => (await import("./ingest")).benchIngest(interleaving, progress));

@@ -1,15 +1,15 @@
 import type { SQSRecord } from "aws-lambda";
 import { silentLog } from "../lambdas/core/log";
 import { parseQueuedEvent } from "../lambdas/core/queued-event";
+import type { SenderQueue } from "../lambdas/core/sender-queue";
 import { buildRequestBody } from "../lambdas/core/tiktok-request";
 import { httpTransport, type TikTokTransport } from "../lambdas/core/tiktok-transport";
 import { createSenderHandler } from "../lambdas/sender/sender";
-import type { SenderQueue } from "../lambdas/core/sender-queue";
 import { startChild } from "./child";
 import type { TikTokStats } from "./fake-tiktok";
 import { queuedEntries, sqsEventOf } from "./fixtures";
-import { cpuMsPerCall, eventsPerWallSecond, interleave, type InterleaveOptions } from "./measure";
-import { bullets, ms, num, ratio, table, type SectionReport } from "./report";
+import { cpuMsPerCall, eventsPerWallSecond, type InterleaveOptions, interleave } from "./measure";
+import { bullets, ms, num, ratio, type SectionReport, table } from "./report";
 
 // The real sender on SQS batches of 1,000 against a fake TikTok with a fixed round trip, next to what most
 // integrations do: one request per event, with the same payload builder and the same keep-alive fetch.
@@ -112,8 +112,14 @@ export async function benchSender(options: SenderOptions, progress: (line: strin
     const rate = (mode: Mode) => eventsPerWallSecond(samples[mode]);
     const cpuMsPerBatch = cpuMsPerCall(samples.batched);
     const bytesPerEvent =
-      Buffer.byteLength(JSON.stringify(buildRequestBody(parseQueuedEvent(entries[0]!.body)!.destination, entries.map((e) => parseQueuedEvent(e.body)!.event)))) /
-      entries.length;
+      Buffer.byteLength(
+        JSON.stringify(
+          buildRequestBody(
+            parseQueuedEvent(entries[0]!.body)!.destination,
+            entries.map((e) => parseQueuedEvent(e.body)!.event),
+          ),
+        ),
+      ) / entries.length;
     const queueMessageBytes = entries.reduce((sum, e) => sum + Buffer.byteLength(e.body), 0) / entries.length;
     const pool = options.perEventConcurrency;
 
@@ -142,8 +148,18 @@ export async function benchSender(options: SenderOptions, progress: (line: strin
             ["approach", "TikTok requests per 1,000 events", "events/s", "batched is … faster"],
             [
               ["relay sender (createSenderHandler), 1,000-event SQS batch", num(perThousand("batched")), num(rate("batched")), ""],
-              ["one request per event, 1 in flight", num(perThousand("perEvent1")), num(rate("perEvent1")), ratio(rate("batched") / rate("perEvent1"))],
-              [`one request per event, ${pool} in flight`, num(perThousand("perEventPool")), num(rate("perEventPool")), ratio(rate("batched") / rate("perEventPool"))],
+              [
+                "one request per event, 1 in flight",
+                num(perThousand("perEvent1")),
+                num(rate("perEvent1")),
+                ratio(rate("batched") / rate("perEvent1")),
+              ],
+              [
+                `one request per event, ${pool} in flight`,
+                num(perThousand("perEventPool")),
+                num(rate("perEventPool")),
+                ratio(rate("batched") / rate("perEventPool")),
+              ],
             ],
           ),
           "",
@@ -161,4 +177,3 @@ export async function benchSender(options: SenderOptions, progress: (line: strin
     await peers.stop();
   }
 }
-

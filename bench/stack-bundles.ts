@@ -31,7 +31,9 @@ serve(
           sender: stack.pipeline.senderFunction,
           woocommerce: stack.woocommerce.webhookFunction,
         };
-        const template = JSON.parse(readFileSync(join(assembly.directory, assembly.getStackByName(stack.stackName).templateFile), "utf8")) as {
+        const template = JSON.parse(
+          readFileSync(join(assembly.directory, assembly.getStackByName(stack.stackName).templateFile), "utf8"),
+        ) as {
           Resources: Record<string, { Properties: { Code: { S3Key: string } } }>;
         };
         return Object.fromEntries(

@@ -2,7 +2,7 @@
 import { App, Validations } from "aws-cdk-lib";
 import { AwsSolutionsChecks, ServerlessChecks } from "cdk-nag";
 import type { RelayConfig } from "../lib/config";
-import { readRelayConfig, RelayConfigError } from "../lib/read-config";
+import { RelayConfigError, readRelayConfig } from "../lib/read-config";
 import { RelayStack } from "../lib/relay-stack";
 
 // CDK app: `npx cdk deploy -c pixelCode=... -c alarmEmail=...`; settings are documented in lib/config.ts.

@@ -118,7 +118,11 @@ export function parseDlqArgs(argv: readonly string[]): DlqArgs {
   if (wantsHelp(rest)) return { command: "help" };
   const flags = readFlags(rest, PEEK_FLAGS);
   const max = one(flags, "--max");
-  return { command: "peek", target: readTarget(flags), max: max === undefined ? DEFAULT_PEEK_MAX : parseInteger("--max", max, 1, MAX_PEEK) };
+  return {
+    command: "peek",
+    target: readTarget(flags),
+    max: max === undefined ? DEFAULT_PEEK_MAX : parseInteger("--max", max, 1, MAX_PEEK),
+  };
 }
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -174,7 +178,8 @@ function readTarget(flags: Flags): Target {
 }
 
 function checkUrl(flag: string, value: string): string {
-  if (!/^https?:\/\/[^/]+\/.+/.test(value)) throw new UsageError(`${flag} needs a queue URL like https://sqs.<region>.amazonaws.com/<account>/<name>, not "${value}"`);
+  if (!/^https?:\/\/[^/]+\/.+/.test(value))
+    throw new UsageError(`${flag} needs a queue URL like https://sqs.<region>.amazonaws.com/<account>/<name>, not "${value}"`);
   return value;
 }
 
@@ -191,7 +196,8 @@ function list(flags: Flags, name: string): string[] {
 
 function parseInteger(flag: string, text: string, min: number, max: number): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) throw new UsageError(`${flag} needs a whole number from ${min} to ${max}, not "${text}"`);
+  if (!/^\d+$/.test(text) || value < min || value > max)
+    throw new UsageError(`${flag} needs a whole number from ${min} to ${max}, not "${text}"`);
   return value;
 }
 

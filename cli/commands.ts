@@ -1,6 +1,6 @@
 import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { DLQ_USAGE, REDRIVE_USAGE, type DlqArgs, type RedriveArgs } from "./args";
+import { DLQ_USAGE, type DlqArgs, REDRIVE_USAGE, type RedriveArgs } from "./args";
 import { targetFlags } from "./format";
 import { cancelMoveTask, followMoveTask, startMoveTask } from "./move-task";
 import { peekDeadLetters } from "./peek";

@@ -1,5 +1,5 @@
 import type { Message } from "@aws-sdk/client-sqs";
-import { readDeadLetter, type DeadLetterInfo } from "../lambdas/core/dead-letter";
+import { type DeadLetterInfo, readDeadLetter } from "../lambdas/core/dead-letter";
 
 // What the DLQ commands know about one dead-lettered message. The sender's attributes say why it failed;
 // a message SQS moved by itself has none, so its event name and id are read from the body (never printed).

@@ -30,7 +30,9 @@ const asAws = (error: unknown): AwsLikeError => (typeof error === "object" && er
 /** The SDK names it QueueDoesNotExist; the query protocol (and older servers) send the legacy code. */
 export function isQueueMissing(error: unknown): boolean {
   const { name, Code } = asAws(error);
-  return name === "QueueDoesNotExist" || name === "AWS.SimpleQueueService.NonExistentQueue" || Code === "AWS.SimpleQueueService.NonExistentQueue";
+  return (
+    name === "QueueDoesNotExist" || name === "AWS.SimpleQueueService.NonExistentQueue" || Code === "AWS.SimpleQueueService.NonExistentQueue"
+  );
 }
 
 export function describeError(error: unknown): string {

@@ -37,11 +37,7 @@ export function messageLine(message: DeadLetterMessage): string {
   ].join("  ");
 }
 
-export function selectiveSummary(
-  tallies: Map<string, ReasonTally>,
-  names: { dlq: string; source: string },
-  dryRun: boolean,
-): string[] {
+export function selectiveSummary(tallies: Map<string, ReasonTally>, names: { dlq: string; source: string }, dryRun: boolean): string[] {
   const rows = [...tallies].sort(([a, x], [b, y]) => y.moved + y.skipped - (x.moved + x.skipped) || a.localeCompare(b));
   const moved = rows.reduce((sum, [, tally]) => sum + tally.moved, 0);
   const total = rows.reduce((sum, [, tally]) => sum + tally.moved + tally.skipped, 0);
@@ -50,8 +46,13 @@ export function selectiveSummary(
     : `moved ${moved} of ${total} messages from ${names.dlq} to ${names.source}; ${total - moved} left in the DLQ`;
   const width = Math.max(6, ...rows.map(([reason]) => reason.length));
   const movedHeader = dryRun ? "would move" : "moved";
-  const row = (reason: string, moved: string, skipped: string) => `  ${reason.padEnd(width)}  ${moved.padStart(movedHeader.length)}  ${skipped.padStart(7)}`;
-  return [head, row("reason", movedHeader, "skipped"), ...rows.map(([reason, tally]) => row(reason, String(tally.moved), String(tally.skipped)))];
+  const row = (reason: string, moved: string, skipped: string) =>
+    `  ${reason.padEnd(width)}  ${moved.padStart(movedHeader.length)}  ${skipped.padStart(7)}`;
+  return [
+    head,
+    row("reason", movedHeader, "skipped"),
+    ...rows.map(([reason, tally]) => row(reason, String(tally.moved), String(tally.skipped))),
+  ];
 }
 
 export function peekReport(groups: ReasonGroup[], dlqName: string, read: number, approximateTotal: number, max: number): string[] {

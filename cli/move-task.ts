@@ -2,13 +2,13 @@ import {
   CancelMessageMoveTaskCommand,
   GetQueueAttributesCommand,
   ListMessageMoveTasksCommand,
-  StartMessageMoveTaskCommand,
   type ListMessageMoveTasksResultEntry,
   type SQSClient,
+  StartMessageMoveTaskCommand,
 } from "@aws-sdk/client-sqs";
 import { CliError } from "./errors";
 import { taskProgress } from "./format";
-import { queueName, type Queue, type QueuePair } from "./queues";
+import { type Queue, type QueuePair, queueName } from "./queues";
 
 // The whole DLQ back to its source with an SQS message move task: SQS moves the messages itself (with their
 // attributes) and reports progress, so nothing is lost if this command stops; it only starts and watches.
@@ -31,7 +31,9 @@ export async function startMoveTask(queues: QueuePair, rate: number | undefined,
   if (running) throw alreadyRunning(running, deps.targetFlags);
   const waiting = await depth(sqs, queues.dlq);
   if (waiting.visible === 0) {
-    print(`nothing to redrive: ${queueName(queues.dlq.url)} is empty${waiting.inFlight ? ` (${waiting.inFlight} in flight: being read right now; try again later)` : ""}`);
+    print(
+      `nothing to redrive: ${queueName(queues.dlq.url)} is empty${waiting.inFlight ? ` (${waiting.inFlight} in flight: being read right now; try again later)` : ""}`,
+    );
     return 0;
   }
   print(
@@ -63,11 +65,15 @@ export async function followMoveTask(dlq: Queue, deps: TaskDeps): Promise<number
 export async function cancelMoveTask(dlq: Queue, deps: TaskDeps): Promise<number> {
   const running = await runningTask(deps.sqs, dlq);
   if (!running?.TaskHandle) throw new CliError(`no move task is running on ${queueName(dlq.url)}: nothing to cancel`);
-  const { ApproximateNumberOfMessagesMoved: moved = 0 } = await deps.sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: running.TaskHandle }));
+  const { ApproximateNumberOfMessagesMoved: moved = 0 } = await deps.sqs.send(
+    new CancelMessageMoveTaskCommand({ TaskHandle: running.TaskHandle }),
+  );
   deps.print(`cancelling the move task on ${queueName(dlq.url)}: ${moved} messages moved so far`);
   const task = await follow(dlq, deps, running.TaskHandle, running.StartedTimestamp);
   const left = Math.max(0, (task.ApproximateNumberOfMessagesToMove ?? 0) - (task.ApproximateNumberOfMessagesMoved ?? 0));
-  deps.print(`${task.Status === "CANCELLED" ? "cancelled" : `the task ended ${task.Status}`}: ${task.ApproximateNumberOfMessagesMoved ?? 0} messages moved, about ${left} left in the DLQ`);
+  deps.print(
+    `${task.Status === "CANCELLED" ? "cancelled" : `the task ended ${task.Status}`}: ${task.ApproximateNumberOfMessagesMoved ?? 0} messages moved, about ${left} left in the DLQ`,
+  );
   return 0;
 }
 
@@ -76,7 +82,9 @@ async function follow(dlq: Queue, deps: TaskDeps, handle: string | undefined, st
   for (;;) {
     const tasks = await listTasks(deps.sqs, dlq);
     // A task's handle is listed only while it runs; afterwards it is recognised by its start time.
-    const task = tasks.find((t) => handle !== undefined && t.TaskHandle === handle) ?? tasks.find((t) => started !== undefined && t.StartedTimestamp === started);
+    const task =
+      tasks.find((t) => handle !== undefined && t.TaskHandle === handle) ??
+      tasks.find((t) => started !== undefined && t.StartedTimestamp === started);
     if (!task) throw new CliError(`the move task on ${queueName(dlq.url)} is no longer listed; check the queue with npm run dlq -- peek`);
     started = task.StartedTimestamp;
     const line = taskProgress(task);
@@ -117,7 +125,13 @@ async function listTasks(sqs: SQSClient, dlq: Queue): Promise<Task[]> {
 
 async function depth(sqs: SQSClient, dlq: Queue): Promise<{ visible: number; inFlight: number }> {
   const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: dlq.url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: dlq.url,
+      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    }),
   );
-  return { visible: Number(Attributes.ApproximateNumberOfMessages ?? 0), inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) };
+  return {
+    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+  };
 }

@@ -1,7 +1,7 @@
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { peekReport, type ReasonGroup } from "./format";
-import { queueName, type Queue } from "./queues";
-import { scanQueue, type ScanOptions } from "./scan";
+import { type Queue, queueName } from "./queues";
+import { type ScanOptions, scanQueue } from "./scan";
 
 // `npm run dlq -- peek`: what is in the DLQ and why, to decide what to redrive. Every message read is
 // left in the queue.
@@ -13,7 +13,9 @@ export interface PeekDeps {
 }
 
 export async function peekDeadLetters(dlq: Queue, max: number, deps: PeekDeps): Promise<number> {
-  const { Attributes = {} } = await deps.sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.url, AttributeNames: ["ApproximateNumberOfMessages"] }));
+  const { Attributes = {} } = await deps.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlq.url, AttributeNames: ["ApproximateNumberOfMessages"] }),
+  );
   const groups = new Map<string, ReasonGroup>();
   const read = await scanQueue(
     deps.sqs,
@@ -34,6 +36,7 @@ export async function peekDeadLetters(dlq: Queue, max: number, deps: PeekDeps): 
     deps.print(`${queueName(dlq.url)} is empty: nothing to look at`);
     return 0;
   }
-  for (const line of peekReport([...groups.values()], queueName(dlq.url), read, Number(Attributes.ApproximateNumberOfMessages ?? 0), max)) deps.print(line);
+  for (const line of peekReport([...groups.values()], queueName(dlq.url), read, Number(Attributes.ApproximateNumberOfMessages ?? 0), max))
+    deps.print(line);
   return 0;
 }

@@ -1,4 +1,4 @@
-import { DescribeStacksCommand, type CloudFormationClient } from "@aws-sdk/client-cloudformation";
+import { type CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { GetQueueAttributesCommand, ListDeadLetterSourceQueuesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { Target } from "./args";
 import { CliError, isQueueMissing } from "./errors";
@@ -31,7 +31,8 @@ export async function findDeadLetterQueue(target: Target, deps: Discovery): Prom
 
 export async function findQueues(target: Target, deps: Discovery): Promise<QueuePair> {
   const dlq = await findDeadLetterQueue(target, deps);
-  const sourceUrl = target.queue ?? (target.stack ? await stackOutput(target.stack, OUTPUTS.events, deps) : await onlySourceOf(dlq.url, deps.sqs));
+  const sourceUrl =
+    target.queue ?? (target.stack ? await stackOutput(target.stack, OUTPUTS.events, deps) : await onlySourceOf(dlq.url, deps.sqs));
   return { dlq, source: { url: sourceUrl, arn: await queueArn(deps.sqs, sourceUrl, "source") } };
 }
 
@@ -55,14 +56,17 @@ async function queueArn(sqs: SQSClient, url: string, role: "dead-letter" | "sour
 async function onlySourceOf(dlqUrl: string, sqs: SQSClient): Promise<string> {
   const { queueUrls = [] } = await sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlqUrl }));
   if (queueUrls.length === 1) return queueUrls[0]!;
-  if (queueUrls.length === 0) throw new CliError(`no queue uses ${queueName(dlqUrl)} as its dead-letter queue: say where the messages go with --queue <URL>`);
-  throw new CliError(`${queueUrls.length} queues use ${queueName(dlqUrl)} as their dead-letter queue (${queueUrls.join(", ")}): choose one with --queue <URL>`);
+  if (queueUrls.length === 0)
+    throw new CliError(`no queue uses ${queueName(dlqUrl)} as its dead-letter queue: say where the messages go with --queue <URL>`);
+  throw new CliError(
+    `${queueUrls.length} queues use ${queueName(dlqUrl)} as their dead-letter queue (${queueUrls.join(", ")}): choose one with --queue <URL>`,
+  );
 }
 
 async function stackOutput(stack: string, key: string, deps: Discovery): Promise<string> {
   if (!deps.cloudFormation) throw new CliError("--stack needs CloudFormation access, which this run was not given");
   const cloudFormation = deps.cloudFormation();
-  let outputs;
+  let outputs: { OutputKey?: string; OutputValue?: string }[];
   try {
     const { Stacks = [] } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stack }));
     outputs = Stacks[0]?.Outputs ?? [];

@@ -1,5 +1,5 @@
 import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { describeMessage, type DeadLetterMessage } from "./dead-letter-message";
+import { type DeadLetterMessage, describeMessage } from "./dead-letter-message";
 
 // Reads a queue once through. SQS has no "list messages": receiving hides a message for its visibility
 // timeout, so every message the caller keeps is made visible again at the end, even when the scan fails.
@@ -55,7 +55,9 @@ export async function scanQueue(sqs: SQSClient, queueUrl: string, visit: Visit, 
 
 async function release(sqs: SQSClient, queueUrl: string, receiptHandles: string[]): Promise<void> {
   for (let i = 0; i < receiptHandles.length; i += 10) {
-    const entries = receiptHandles.slice(i, i + 10).map((handle, index) => ({ Id: String(index), ReceiptHandle: handle, VisibilityTimeout: 0 }));
+    const entries = receiptHandles
+      .slice(i, i + 10)
+      .map((handle, index) => ({ Id: String(index), ReceiptHandle: handle, VisibilityTimeout: 0 }));
     // Best effort: a message not released here becomes visible by itself when the scan's timeout ends.
     await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries })).catch(() => undefined);
   }

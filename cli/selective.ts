@@ -4,9 +4,9 @@ import type { Filter } from "./args";
 import type { DeadLetterMessage } from "./dead-letter-message";
 import { describeError } from "./errors";
 import { matches } from "./filter";
-import { messageLine, selectiveSummary, type ReasonTally } from "./format";
-import { queueName, type QueuePair } from "./queues";
-import { scanQueue, type ScanOptions } from "./scan";
+import { messageLine, type ReasonTally, selectiveSummary } from "./format";
+import { type QueuePair, queueName } from "./queues";
+import { type ScanOptions, scanQueue } from "./scan";
 
 // Only the dead letters worth another try: a move task cannot choose, so matching messages are sent back
 // one by one (same body, the event_name attribute the sender expects, none of the DLQ's reason attributes)
@@ -72,9 +72,12 @@ export async function redriveSelected(queues: QueuePair, filter: Filter, dryRun:
     return 0;
   }
   if (dryRun && listed > LISTED) print(`… and ${listed - LISTED} more`);
-  for (const line of selectiveSummary(tallies, { dlq: queueName(queues.dlq.url), source: queueName(queues.source.url) }, dryRun)) print(line);
+  for (const line of selectiveSummary(tallies, { dlq: queueName(queues.dlq.url), source: queueName(queues.source.url) }, dryRun))
+    print(line);
   if (notDeleted > 0) {
-    print(`${notDeleted} messages were sent but could not be deleted from the DLQ: a later redrive sends them again (TikTok deduplicates on event_id)`);
+    print(
+      `${notDeleted} messages were sent but could not be deleted from the DLQ: a later redrive sends them again (TikTok deduplicates on event_id)`,
+    );
   }
   if (notSent > 0) {
     print(`${notSent} matching messages could not be sent and are still in the DLQ (first error: ${firstError})`);
@@ -91,7 +94,9 @@ async function moveOne(sqs: SQSClient, queues: QueuePair, message: DeadLetterMes
       new SendMessageCommand({
         QueueUrl: queues.source.url,
         MessageBody: message.body,
-        MessageAttributes: message.eventName ? { [DLQ_ATTRIBUTES.eventName]: { DataType: "String", StringValue: message.eventName } } : undefined,
+        MessageAttributes: message.eventName
+          ? { [DLQ_ATTRIBUTES.eventName]: { DataType: "String", StringValue: message.eventName } }
+          : undefined,
       }),
     );
   } catch (error) {

@@ -1,8 +1,8 @@
 import { fileURLToPath } from "node:url";
 import { Duration, Validations } from "aws-cdk-lib";
+import * as kms from "aws-cdk-lib/aws-kms";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
-import * as kms from "aws-cdk-lib/aws-kms";
 import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { ENV, INTEGER_SETTINGS, requestTimeoutMsFor, SERVICES } from "../lambdas/contract";
@@ -108,7 +108,8 @@ export class EventPipeline extends Construct {
     });
     Validations.of(this.senderFunction).acknowledge({
       id: "Serverless-LambdaEventSourceMappingDestination",
-      reason: "SQS event sources cannot have an on-failure destination: the events queue's redrive policy (and the sender's own moves) send failures to the DLQ.",
+      reason:
+        "SQS event sources cannot have an on-failure destination: the events queue's redrive policy (and the sender's own moves) send failures to the DLQ.",
     });
     Validations.of(this.senderFunction).acknowledge({
       id: "Serverless-LambdaDLQ",

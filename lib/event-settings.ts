@@ -1,7 +1,10 @@
 import { ENV, INTEGER_SETTINGS } from "../lambdas/contract";
 import type { RelayConfig } from "./config";
 
-export type EventSettings = Pick<RelayConfig, "pixelCode" | "testEventCode" | "defaultPhoneCountry" | "maxEventAgeDays" | "allowCustomEvents">;
+export type EventSettings = Pick<
+  RelayConfig,
+  "pixelCode" | "testEventCode" | "defaultPhoneCountry" | "maxEventAgeDays" | "allowCustomEvents"
+>;
 
 /**
  * How incoming events are validated and stamped, as the environment of every function that accepts events

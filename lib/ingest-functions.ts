@@ -5,7 +5,7 @@ import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
 import { ENV, INTEGER_SETTINGS, SERVICES } from "../lambdas/contract";
 import type { RelayConfig } from "./config";
-import { eventSettingsEnvironment, type EventSettings } from "./event-settings";
+import { type EventSettings, eventSettingsEnvironment } from "./event-settings";
 import { RelayFunction } from "./relay-function";
 
 const INGEST_ENTRY = fileURLToPath(new URL("../lambdas/ingest/index.ts", import.meta.url));
@@ -14,7 +14,8 @@ const AUTHORIZER_ENTRY = fileURLToPath(new URL("../lambdas/authorizer/index.ts",
 export interface IngestFunctionProps {
   /** Queue the function sends normalised, hashed events to. */
   readonly queue: IQueue;
-  readonly config: EventSettings & Pick<RelayConfig, "ingestMemoryMb" | "logRetentionDays" | "maxBodyBytes" | "corsAllowOrigins" | "tracing">;
+  readonly config: EventSettings &
+    Pick<RelayConfig, "ingestMemoryMb" | "logRetentionDays" | "maxBodyBytes" | "corsAllowOrigins" | "tracing">;
 }
 
 /** POST /events: validates, normalises and hashes events, then queues them for the sender. Any edge may route to it. */
@@ -75,6 +76,7 @@ export class AuthorizerFunction extends RelayFunction {
 export function acknowledgeSynchronous(fn: RelayFunction): void {
   Validations.of(fn).acknowledge({
     id: "Serverless-LambdaDLQ",
-    reason: "Invoked synchronously by API Gateway: the caller gets the error and retries; a function DLQ only applies to asynchronous invocations.",
+    reason:
+      "Invoked synchronously by API Gateway: the caller gets the error and retries; a function DLQ only applies to asynchronous invocations.",
   });
 }

@@ -18,7 +18,10 @@ export interface MonitoringProps {
   readonly queue: IQueue;
   readonly deadLetterQueue: IQueue;
   readonly senderFunction: IFunction;
-  readonly config: Pick<RelayConfig, "alarmEmail" | "oldestMessageAgeAlarmSeconds" | "noEventsAlarmHours" | "api5xxAlarmPercent" | "strongKeyAlarmPercent">;
+  readonly config: Pick<
+    RelayConfig,
+    "alarmEmail" | "oldestMessageAgeAlarmSeconds" | "noEventsAlarmHours" | "api5xxAlarmPercent" | "strongKeyAlarmPercent"
+  >;
 }
 
 /** Names of the alarms; add one here and in the constructor to extend. */
@@ -34,7 +37,10 @@ export type RelayAlarmName =
 
 /** `noEventsReceived` exists only when `noEventsAlarmHours` > 0, `weakPurchases` when `strongKeyAlarmPercent` > 0. */
 export type RelayAlarms = Readonly<
-  Record<Exclude<RelayAlarmName, "noEventsReceived" | "weakPurchases">, cloudwatch.Alarm> & { noEventsReceived?: cloudwatch.Alarm; weakPurchases?: cloudwatch.Alarm }
+  Record<Exclude<RelayAlarmName, "noEventsReceived" | "weakPurchases">, cloudwatch.Alarm> & {
+    noEventsReceived?: cloudwatch.Alarm;
+    weakPurchases?: cloudwatch.Alarm;
+  }
 >;
 
 // The functions' EMF metrics: names, dimensions and services from the contract (lambdas/contract/metrics.ts).
@@ -58,7 +64,8 @@ export class Monitoring extends Construct {
       this.alarmTopic.addSubscription(new EmailSubscription(config.alarmEmail));
       Validations.of(this.alarmTopic).acknowledge({
         id: "Serverless-SNSRedrivePolicy",
-        reason: "An e-mail that cannot be delivered needs no queue: the alarm stays in ALARM and shows on the dashboard until its cause is fixed.",
+        reason:
+          "An e-mail that cannot be delivered needs no queue: the alarm stays in ALARM and shows on the dashboard until its cause is fixed.",
       });
     }
 
@@ -163,14 +170,26 @@ export class Monitoring extends Construct {
           left: [
             queue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cloudwatch.Stats.MAXIMUM, label: "waiting" }),
             // Retries wait hidden (their visibility is the backoff delay), so an outage shows here, not above.
-            queue.metricApproximateNumberOfMessagesNotVisible({ period: ONE_MINUTE, statistic: cloudwatch.Stats.MAXIMUM, label: "in flight or backing off" }),
+            queue.metricApproximateNumberOfMessagesNotVisible({
+              period: ONE_MINUTE,
+              statistic: cloudwatch.Stats.MAXIMUM,
+              label: "in flight or backing off",
+            }),
           ],
-          right: [queue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: cloudwatch.Stats.MAXIMUM, label: "oldest (s)" })],
+          right: [
+            queue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: cloudwatch.Stats.MAXIMUM, label: "oldest (s)" }),
+          ],
         }),
         new cloudwatch.GraphWidget({
           title: "Dead-letter queue depth",
           ...half,
-          left: [deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cloudwatch.Stats.MAXIMUM, label: "in the DLQ" })],
+          left: [
+            deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+              period: ONE_MINUTE,
+              statistic: cloudwatch.Stats.MAXIMUM,
+              label: "in the DLQ",
+            }),
+          ],
         }),
       ],
       [
@@ -187,7 +206,10 @@ export class Monitoring extends Construct {
         new cloudwatch.GraphWidget({
           title: "TikTok error codes (rejected: to the DLQ; retried: back to the queue)",
           ...half,
-          left: [this.searchByDimension("EventsRejected", "Code", "rejected"), this.searchByDimension("EventsRetried", "Reason", "retried")],
+          left: [
+            this.searchByDimension("EventsRejected", "Code", "rejected"),
+            this.searchByDimension("EventsRetried", "Reason", "retried"),
+          ],
         }),
       ],
       [
@@ -244,7 +266,14 @@ export class Monitoring extends Construct {
       new cloudwatch.GraphWidget({
         title: "Coverage score (0–100) by event name and destination",
         ...third,
-        left: [new cloudwatch.MathExpression({ expression: search(MATCH_METRICS.coverageScore, "Average"), usingMetrics: {}, period: Duration.hours(1), label: "" })],
+        left: [
+          new cloudwatch.MathExpression({
+            expression: search(MATCH_METRICS.coverageScore, "Average"),
+            usingMetrics: {},
+            period: Duration.hours(1),
+            label: "",
+          }),
+        ],
         leftYAxis: { min: 0, max: 100 },
       }),
       new cloudwatch.GraphWidget({

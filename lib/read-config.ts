@@ -1,6 +1,6 @@
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Node } from "constructs";
-import { COUNTRY_CODE, EVENT_ID_TEMPLATE, INTEGER_SETTINGS, PIXEL_CODE, TEST_EVENT_CODE, type IntegerSetting } from "../lambdas/contract";
+import { COUNTRY_CODE, EVENT_ID_TEMPLATE, INTEGER_SETTINGS, type IntegerSetting, PIXEL_CODE, TEST_EVENT_CODE } from "../lambdas/contract";
 import { RELAY_CONFIG_DEFAULTS, type RelayConfig } from "./config";
 
 // Reads RelayConfig from CDK context and validates it, so that `cdk synth` fails with every bad key and its
@@ -39,7 +39,14 @@ const INTEGER_RANGES = {
 
 type IntegerKey = keyof typeof INTEGER_RANGES;
 
-const KNOWN_KEYS = [...Object.keys(RELAY_CONFIG_DEFAULTS), "testEventCode", "alarmEmail", "tiktokTokenSecretArn", "queueKmsKeyArn", "stackName"];
+const KNOWN_KEYS = [
+  ...Object.keys(RELAY_CONFIG_DEFAULTS),
+  "testEventCode",
+  "alarmEmail",
+  "tiktokTokenSecretArn",
+  "queueKmsKeyArn",
+  "stackName",
+];
 
 const ALLOWED_RETENTION_DAYS = Object.values(RetentionDays).filter((v): v is RetentionDays => typeof v === "number");
 
@@ -129,11 +136,19 @@ export function readRelayConfig(node: Node): RelayConfig {
   }
   for (const origin of corsAllowOrigins) {
     // A wildcard would let any web page post events with a key it got hold of.
-    if (!/^https:\/\/[a-z0-9.-]+(:\d+)?$/i.test(origin)) problem("corsAllowOrigins", origin, "https origins only (scheme, host, optional port; never *)");
+    if (!/^https:\/\/[a-z0-9.-]+(:\d+)?$/i.test(origin))
+      problem("corsAllowOrigins", origin, "https origins only (scheme, host, optional port; never *)");
   }
 
-  const woo = (key: "woocommerceEventName" | "woocommerceEventIdTemplate" | "woocommercePaidStatuses" | "woocommerceValueExcludes" | "woocommerceTtclidKeys" | "woocommerceTtpKeys") =>
-    optionalString(key) ?? RELAY_CONFIG_DEFAULTS[key];
+  const woo = (
+    key:
+      | "woocommerceEventName"
+      | "woocommerceEventIdTemplate"
+      | "woocommercePaidStatuses"
+      | "woocommerceValueExcludes"
+      | "woocommerceTtclidKeys"
+      | "woocommerceTtpKeys",
+  ) => optionalString(key) ?? RELAY_CONFIG_DEFAULTS[key];
   const woocommerceEventIdTemplate = woo("woocommerceEventIdTemplate");
   if (!EVENT_ID_TEMPLATE.test(woocommerceEventIdTemplate)) {
     problem("woocommerceEventIdTemplate", woocommerceEventIdTemplate, "a template with {id}, {number} or {order_key}, e.g. wc_order_{id}");
@@ -157,7 +172,11 @@ export function readRelayConfig(node: Node): RelayConfig {
     tiktokTokenSecretArn !== undefined &&
     !/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/.test(tiktokTokenSecretArn)
   ) {
-    problem("tiktokTokenSecretArn", tiktokTokenSecretArn, "the complete secret ARN (ending in -XXXXXX) from `aws secretsmanager describe-secret`");
+    problem(
+      "tiktokTokenSecretArn",
+      tiktokTokenSecretArn,
+      "the complete secret ARN (ending in -XXXXXX) from `aws secretsmanager describe-secret`",
+    );
   }
 
   const senderBatchSize = integer("senderBatchSize");

@@ -1,7 +1,7 @@
 import { RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from "aws-cdk-lib/aws-lambda-nodejs";
+import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import { ENV, metricsNamespaceFor } from "../lambdas/contract";
@@ -99,7 +99,8 @@ export class RelayFunction extends NodejsFunction {
     } else {
       Validations.of(role).acknowledge({
         id: "AwsSolutions-IAM5[Resource::*]",
-        reason: "xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions (AWS X-Ray); added only with -c tracing=true.",
+        reason:
+          "xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions (AWS X-Ray); added only with -c tracing=true.",
       });
     }
   }

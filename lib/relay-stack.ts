@@ -1,4 +1,4 @@
-import { CfnOutput, SecretValue, Stack, Validations, type StackProps } from "aws-cdk-lib";
+import { CfnOutput, SecretValue, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import type { RelayConfig } from "./config";
@@ -51,19 +51,22 @@ export class RelayStack extends Stack {
     this.tiktokTokenSecret = config.tiktokTokenSecretArn
       ? secretsmanager.Secret.fromSecretCompleteArn(this, "TikTokAccessToken", config.tiktokTokenSecretArn)
       : new secretsmanager.Secret(this, "TikTokAccessToken", {
-          description: "Put the TikTok Events API access token here (generated in TikTok Events Manager, in the pixel's settings). The relay sender reads it.",
+          description:
+            "Put the TikTok Events API access token here (generated in TikTok Events Manager, in the pixel's settings). The relay sender reads it.",
           // Written at creation, and again only if this template value changes: a token stored later survives deploys.
           secretStringValue: SecretValue.unsafePlainText(TOKEN_PLACEHOLDER),
         });
 
     Validations.of(this.ingestApiKeySecret).acknowledge({
       id: "AwsSolutions-SMG4",
-      reason: "Rotating the ingest key means changing every caller's configuration: the secret holds several keys at once so the owner rotates it by hand without downtime (README, Deploy).",
+      reason:
+        "Rotating the ingest key means changing every caller's configuration: the secret holds several keys at once so the owner rotates it by hand without downtime (README, Deploy).",
     });
     if (this.tiktokTokenSecret instanceof secretsmanager.Secret) {
       Validations.of(this.tiktokTokenSecret).acknowledge({
         id: "AwsSolutions-SMG4",
-        reason: "TikTok access tokens are issued in TikTok Events Manager; AWS cannot rotate them. The sender re-reads the secret after an auth error, so a new token applies at once.",
+        reason:
+          "TikTok access tokens are issued in TikTok Events Manager; AWS cannot rotate them. The sender re-reads the secret after an auth error, so a new token applies at once.",
       });
     }
 
@@ -100,7 +103,10 @@ export class RelayStack extends Stack {
       value: this.tiktokTokenSecret.secretArn,
       description: "aws secretsmanager put-secret-value --secret-id <this> --secret-string <token>",
     });
-    new CfnOutput(this, "WooCommerceUrl", { value: this.edge.woocommerceUrl, description: "Delivery URL of the WooCommerce order webhook" });
+    new CfnOutput(this, "WooCommerceUrl", {
+      value: this.edge.woocommerceUrl,
+      description: "Delivery URL of the WooCommerce order webhook",
+    });
     new CfnOutput(this, "WooCommerceWebhookSecretArn", {
       value: this.woocommerce.secret.secretArn,
       description: "aws secretsmanager get-secret-value --secret-id <this>: paste the value into the webhook's Secret field",

@@ -110,11 +110,14 @@ export class RestEdge extends Construct implements RelayEdge {
       requestParameters: { "method.request.header.Authorization": true },
     });
 
-    const webhook = this.api.root.addResource(ROUTES.woocommerce.slice(1)).addMethod("POST", new apigateway.LambdaIntegration(functions.woocommerce));
+    const webhook = this.api.root
+      .addResource(ROUTES.woocommerce.slice(1))
+      .addMethod("POST", new apigateway.LambdaIntegration(functions.woocommerce));
     for (const rule of ["AwsSolutions-APIG4", "AwsSolutions-COG4"]) {
       Validations.of(webhook).acknowledge({
         id: rule,
-        reason: "WooCommerce cannot send a bearer key or a Cognito token: each delivery is authenticated by its HMAC-SHA256 signature, checked in constant time by the function before anything is queued.",
+        reason:
+          "WooCommerce cannot send a bearer key or a Cognito token: each delivery is authenticated by its HMAC-SHA256 signature, checked in constant time by the function before anything is queued.",
       });
     }
 
@@ -137,7 +140,8 @@ export class RestEdge extends Construct implements RelayEdge {
     });
     Validations.of(this.api).acknowledge({
       id: "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
-      reason: "The account-level API Gateway logging role must write to any API's log groups; AWS provides this managed policy for exactly that role.",
+      reason:
+        "The account-level API Gateway logging role must write to any API's log groups; AWS provides this managed policy for exactly that role.",
     });
     if (!config.waf) {
       Validations.of(this.api.deploymentStage).acknowledge({

@@ -5,7 +5,7 @@ import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { ENV, SERVICES } from "../lambdas/contract";
 import type { RelayConfig } from "./config";
-import { eventSettingsEnvironment, type EventSettings } from "./event-settings";
+import { type EventSettings, eventSettingsEnvironment } from "./event-settings";
 import { acknowledgeSynchronous } from "./ingest-functions";
 import { RelayFunction } from "./relay-function";
 
@@ -50,7 +50,8 @@ export class WooCommerceWebhook extends Construct {
     });
     Validations.of(this.secret).acknowledge({
       id: "AwsSolutions-SMG4",
-      reason: "The secret is also stored in the shop's WooCommerce settings: rotating it means changing the webhook too, so the owner rotates it by hand (one secret per line while both are valid).",
+      reason:
+        "The secret is also stored in the shop's WooCommerce settings: rotating it means changing the webhook too, so the owner rotates it by hand (one secret per line while both are valid).",
     });
 
     this.webhookFunction = new RelayFunction(this, "Function", {

@@ -1,14 +1,16 @@
 import type { Log } from "../lambdas/core/log";
 
 /** One readable line per log call for `npm start`; the fields are the same the Lambdas log as JSON. */
-export function consoleLog(write: (line: string) => void = (line) => process.stderr.write(line + "\n")): Log {
-  const line = (level: string) => (message: string, ...extra: Record<string, unknown>[]) => {
-    const fields = Object.assign({}, ...extra) as Record<string, unknown>;
-    const rendered = Object.entries(fields)
-      .filter(([, value]) => value !== undefined)
-      .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`)
-      .join(" ");
-    write(`${new Date().toISOString()} ${level} ${message}${rendered ? " " + rendered : ""}`);
-  };
+export function consoleLog(write: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Log {
+  const line =
+    (level: string) =>
+    (message: string, ...extra: Record<string, unknown>[]) => {
+      const fields = Object.assign({}, ...extra) as Record<string, unknown>;
+      const rendered = Object.entries(fields)
+        .filter(([, value]) => value !== undefined)
+        .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`)
+        .join(" ");
+      write(`${new Date().toISOString()} ${level} ${message}${rendered ? ` ${rendered}` : ""}`);
+    };
   return { info: line("INFO"), warn: line("WARN"), error: line("ERROR") };
 }

@@ -1,4 +1,4 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import type { Log } from "../lambdas/core/log";
 
@@ -81,7 +81,9 @@ export function startEventSource(options: EventSourceOptions): EventSource {
       failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
     } catch (error) {
       // Like Lambda: a handler that throws fails the whole batch.
-      options.log.error("sender threw; the whole batch will be retried", { reason: error instanceof Error ? error.message : String(error) });
+      options.log.error("sender threw; the whole batch will be retried", {
+        reason: error instanceof Error ? error.message : String(error),
+      });
       failed = new Set(messages.map((message) => message.MessageId!));
     }
     const done = messages.filter((message) => !failed.has(message.MessageId!));

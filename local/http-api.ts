@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import { AUTHORIZER_FAILURE_MESSAGE, UNAUTHORIZED_MESSAGE, type Authorizer } from "../lambdas/authorizer/authorize";
+import { AUTHORIZER_FAILURE_MESSAGE, type Authorizer, UNAUTHORIZED_MESSAGE } from "../lambdas/authorizer/authorize";
 
 // Plays API Gateway's REST proxy integration on loopback: each request becomes the event the ingest
 // Lambda receives in AWS, and the handler's result becomes the response.
@@ -77,11 +77,18 @@ async function handle(request: IncomingMessage, response: ServerResponse, routes
 }
 
 /** API Gateway's behaviour around a request authorizer, including the stack's gateway responses. */
-async function authorize(authorizer: Authorizer, event: APIGatewayProxyEvent): Promise<{ context: unknown } | { status: number; error: string }> {
+async function authorize(
+  authorizer: Authorizer,
+  event: APIGatewayProxyEvent,
+): Promise<{ context: unknown } | { status: number; error: string }> {
   // The identity source is the Authorization header: without it API Gateway answers 401 by itself.
-  if (!Object.keys(event.headers).some((name) => name.toLowerCase() === "authorization")) return { status: 401, error: UNAUTHORIZED_MESSAGE };
+  if (!Object.keys(event.headers).some((name) => name.toLowerCase() === "authorization"))
+    return { status: 401, error: UNAUTHORIZED_MESSAGE };
   try {
-    const result = await authorizer({ headers: event.headers, methodArn: `arn:aws:execute-api:local:000000000000:local/local/${event.httpMethod}${event.path}` });
+    const result = await authorizer({
+      headers: event.headers,
+      methodArn: `arn:aws:execute-api:local:000000000000:local/local/${event.httpMethod}${event.path}`,
+    });
     return { context: result.context ?? {} };
   } catch (error) {
     if (error instanceof Error && error.message === "Unauthorized") return { status: 401, error: UNAUTHORIZED_MESSAGE };

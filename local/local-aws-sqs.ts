@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
+import type { Server } from "node:http";
 import Module, { createRequire } from "node:module";
 import { dirname } from "node:path";
-import type { Server } from "node:http";
 import type { ISqsServerOptions } from "local-aws-sqs";
 
 // local-aws-sqs 2.0.x counts a ChangeMessageVisibility call as one more receive (its visibility routine,

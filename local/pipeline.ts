@@ -1,13 +1,13 @@
+import { parseKeys } from "../lambdas/authorizer/api-keys";
+import { createAuthorizer } from "../lambdas/authorizer/authorize";
 import { restHandler } from "../lambdas/aws/api-gateway";
 import { sqsEventQueue } from "../lambdas/aws/sqs-event-queue";
 import { sqsSenderQueue } from "../lambdas/aws/sqs-sender-queue";
 import { ENV, LOCAL_INTEGER_SETTINGS, ROUTES } from "../lambdas/contract";
-import { readIngestConfig, readSenderConfig, optional, setting } from "../lambdas/core/config";
+import { optional, readIngestConfig, readSenderConfig, setting } from "../lambdas/core/config";
 import type { Log } from "../lambdas/core/log";
 import type { TikTokTransport } from "../lambdas/core/tiktok-transport";
 import { httpTransport } from "../lambdas/core/tiktok-transport";
-import { parseKeys } from "../lambdas/authorizer/api-keys";
-import { createAuthorizer } from "../lambdas/authorizer/authorize";
 import { createIngestHandler } from "../lambdas/ingest/ingest";
 import { createSenderHandler } from "../lambdas/sender/sender";
 import { readWooCommerceConfig } from "../lambdas/woocommerce/config";
@@ -104,13 +104,19 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     log,
   });
   const snapshot = () => stats.snapshot(queues.client, queues.eventsQueueUrl, queues.deadLetterQueueUrl);
-  let api;
+  let api: Awaited<ReturnType<typeof startLocalApi>>;
   try {
     api = await startLocalApi(setting(env, LOCAL_INTEGER_SETTINGS.port), {
       [`POST ${ROUTES.events}`]: { handler: restHandler(ingest), authorizer },
       // Authenticated by its HMAC signature inside the handler, as in AWS.
       [`POST ${ROUTES.woocommerce}`]: { handler: restHandler(woocommerce) },
-      "GET /stats": { handler: async () => ({ statusCode: 200, headers: { "Content-Type": "application/json" }, body: JSON.stringify(await snapshot(), null, 2) }) },
+      "GET /stats": {
+        handler: async () => ({
+          statusCode: 200,
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify(await snapshot(), null, 2),
+        }),
+      },
     });
   } catch (error) {
     await eventSource.stop();

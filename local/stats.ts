@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { addToTally, emptyTally, MATCH_KEYS, type CoverageTally } from "../lambdas/core/match-quality";
+import { addToTally, type CoverageTally, emptyTally, MATCH_KEYS } from "../lambdas/core/match-quality";
 import type { Counter, IngestReport } from "../lambdas/core/reports";
 
 // What `GET /stats` shows and `npm start` summarises: the local pipeline's counts since it started, and the
@@ -22,7 +22,10 @@ export class LocalStats {
     for (const { event } of report.accepted) {
       addToTally(this.overall, event);
       let tally = this.byEvent.get(event.event);
-      if (!tally) this.byEvent.set(event.event, (tally = emptyTally()));
+      if (!tally) {
+        tally = emptyTally();
+        this.byEvent.set(event.event, tally);
+      }
       addToTally(tally, event);
     }
   };
@@ -85,7 +88,10 @@ function describe(tally: CoverageTally) {
 
 async function visibleAndInFlight(client: SQSClient, queueUrl: string): Promise<number> {
   const { Attributes = {} } = await client.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    }),
   );
   // local-aws-sqs counts in-flight messages in both attributes (real SQS does not): take the larger.
   return Math.max(Number(Attributes.ApproximateNumberOfMessages ?? 0), Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0));

@@ -1,7 +1,7 @@
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DIMENSIONS, INGEST_METRICS, MATCH_METRICS, SERVICES } from "../contract";
 import { destinationLabel } from "../core/destination";
-import { addToTally, emptyTally, MATCH_KEYS, keyMetricName, PURCHASE_EVENTS, type CoverageTally } from "../core/match-quality";
+import { addToTally, type CoverageTally, emptyTally, keyMetricName, MATCH_KEYS, PURCHASE_EVENTS } from "../core/match-quality";
 import type { IngestReport } from "../core/reports";
 
 // What a function that accepts events (POST /events, the WooCommerce webhook) measures per request, as
@@ -25,7 +25,10 @@ export function publishIngestReport(metrics: Metrics, report: IngestReport): voi
     const label = destinationLabel(destination);
     const key = `${label}\u0000${event.event}`;
     let group = groups.get(key);
-    if (!group) groups.set(key, (group = { destination: label, eventName: event.event, tally: emptyTally() }));
+    if (!group) {
+      group = { destination: label, eventName: event.event, tally: emptyTally() };
+      groups.set(key, group);
+    }
     addToTally(group.tally, event);
     if (PURCHASE_EVENTS.has(event.event)) addToTally(purchases, event);
   }

@@ -1,4 +1,4 @@
-import { MetricUnit, type Metrics } from "@aws-lambda-powertools/metrics";
+import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Counter } from "../core/reports";
 
 /** Sender outcome counts as CloudWatch EMF metrics: written to the log, no PutMetricData calls. */

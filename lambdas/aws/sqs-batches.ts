@@ -1,4 +1,4 @@
-import { SendMessageBatchCommand, type MessageAttributeValue, type SQSClient } from "@aws-sdk/client-sqs";
+import { type MessageAttributeValue, SendMessageBatchCommand, type SQSClient } from "@aws-sdk/client-sqs";
 
 // SendMessageBatch takes at most 10 entries and 256 KiB in all. Entries that fail are retried a few times
 // with backoff (the SDK already retries whole-call throttles); what still fails is returned, never dropped.
@@ -29,7 +29,10 @@ const NOT_SQS_TEXT = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}
 
 /** Attribute values carry callers' and TikTok's text (event names, ids, messages): made acceptable to SQS. */
 function sqsSafe(attributes: Record<string, MessageAttributeValue>): Record<string, MessageAttributeValue> {
-  const entries = Object.entries(attributes).map(([name, value]) => [name, value.StringValue === undefined ? value : { ...value, StringValue: value.StringValue.replace(NOT_SQS_TEXT, "\uFFFD") }]);
+  const entries = Object.entries(attributes).map(([name, value]) => [
+    name,
+    value.StringValue === undefined ? value : { ...value, StringValue: value.StringValue.replace(NOT_SQS_TEXT, "\uFFFD") },
+  ]);
   return Object.fromEntries(entries) as Record<string, MessageAttributeValue>;
 }
 
@@ -45,7 +48,11 @@ export async function sendInBatches(
       const result = await client.send(
         new SendMessageBatchCommand({
           QueueUrl: queueUrl,
-          Entries: batch.map((message, i) => ({ Id: String(i), MessageBody: message.body, MessageAttributes: sqsSafe(message.attributes) })),
+          Entries: batch.map((message, i) => ({
+            Id: String(i),
+            MessageBody: message.body,
+            MessageAttributes: sqsSafe(message.attributes),
+          })),
         }),
       );
       return (result.Failed ?? []).map((failure) => batch[Number(failure.Id)]!).filter(Boolean);
@@ -60,7 +67,7 @@ export async function sendInBatches(
     const failed: OutgoingMessage[] = [];
     for (let start = 0; start < batches.length; start += PARALLEL_BATCHES) {
       const results = await Promise.all(batches.slice(start, start + PARALLEL_BATCHES).map(sendBatch));
-      results.forEach((list) => failed.push(...list));
+      for (const list of results) failed.push(...list);
     }
     pending = failed;
   }

@@ -1,6 +1,6 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { EVENT_NAME_ATTRIBUTE, type EventQueue, type QueueEntry } from "../core/event-queue";
-import { messageBytes, sendInBatches, type OutgoingMessage } from "./sqs-batches";
+import { messageBytes, type OutgoingMessage, sendInBatches } from "./sqs-batches";
 
 // The events queue port (lambdas/core/event-queue.ts) on SQS. The event name travels as a message attribute
 // so that the DLQ tools can filter without parsing bodies.

@@ -1,5 +1,5 @@
 import { isSupportedCountry } from "libphonenumber-js";
-import { COUNTRY_CODE, DEFAULTS, ENV, INTEGER_SETTINGS, PIXEL_CODE, TIKTOK_EVENTS_URL, type IntegerSetting } from "../contract";
+import { COUNTRY_CODE, DEFAULTS, ENV, INTEGER_SETTINGS, type IntegerSetting, PIXEL_CODE, TIKTOK_EVENTS_URL } from "../contract";
 
 // Runtime settings, read from the environment: in AWS the stack sets them, locally `npm start` does.
 // Names, defaults and ranges come from the contract (lambdas/contract); a bad value stops the process with
@@ -50,7 +50,10 @@ export function readIngestConfig(env: Env): IngestConfig {
     maxEventAgeDays: setting(env, INTEGER_SETTINGS.maxEventAgeDays),
     allowCustomEvents: boolean(env, ENV.allowCustomEvents, DEFAULTS.allowCustomEvents),
     maxBodyBytes: setting(env, INTEGER_SETTINGS.maxBodyBytes),
-    corsAllowOrigins: (optional(env, ENV.corsAllowOrigins) ?? "").split(",").map((origin) => origin.trim()).filter(Boolean),
+    corsAllowOrigins: (optional(env, ENV.corsAllowOrigins) ?? "")
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter(Boolean),
   };
 }
 

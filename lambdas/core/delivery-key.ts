@@ -1,4 +1,4 @@
-import { destinationKey, type Destination } from "./destination";
+import { type Destination, destinationKey } from "./destination";
 
 /**
  * An event's identity at TikTok: the destination (event source, its id, the test code), the event name and

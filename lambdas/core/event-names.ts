@@ -1,10 +1,29 @@
 // TikTok's standard event names (exact strings). Custom names are accepted by TikTok but cannot be
 // optimised for, so they are refused unless the operator opts in.
 export const STANDARD_EVENTS = [
-  "AddPaymentInfo", "AddToCart", "AddToWishlist", "ApplicationApproval", "ClickButton", "CompletePayment",
-  "CompleteRegistration", "Contact", "CustomizeProduct", "Download", "FindLocation", "InitiateCheckout",
-  "Lead", "PlaceAnOrder", "Purchase", "Schedule", "Search", "StartTrial", "SubmitApplication", "SubmitForm",
-  "Subscribe", "ViewContent", "Pageview",
+  "AddPaymentInfo",
+  "AddToCart",
+  "AddToWishlist",
+  "ApplicationApproval",
+  "ClickButton",
+  "CompletePayment",
+  "CompleteRegistration",
+  "Contact",
+  "CustomizeProduct",
+  "Download",
+  "FindLocation",
+  "InitiateCheckout",
+  "Lead",
+  "PlaceAnOrder",
+  "Purchase",
+  "Schedule",
+  "Search",
+  "StartTrial",
+  "SubmitApplication",
+  "SubmitForm",
+  "Subscribe",
+  "ViewContent",
+  "Pageview",
 ] as const;
 
 const STANDARD = new Set<string>(STANDARD_EVENTS);

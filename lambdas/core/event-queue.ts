@@ -1,5 +1,5 @@
-import { encodeQueuedEvent } from "./queued-event";
 import type { Destination } from "./destination";
+import { encodeQueuedEvent } from "./queued-event";
 import type { TikTokEvent } from "./schema";
 
 // The port through which accepted events leave a handler: the SQS events queue in AWS and locally
@@ -26,7 +26,12 @@ export const MAX_QUEUE_ENTRY_BYTES = 256 * 1024;
 
 /** What an entry weighs against that limit: the body, plus the event-name attribute's name, type and value. */
 export function queueEntryBytes(entry: QueueEntry): number {
-  return Buffer.byteLength(entry.body) + Buffer.byteLength(EVENT_NAME_ATTRIBUTE) + Buffer.byteLength("String") + Buffer.byteLength(entry.eventName);
+  return (
+    Buffer.byteLength(entry.body) +
+    Buffer.byteLength(EVENT_NAME_ATTRIBUTE) +
+    Buffer.byteLength("String") +
+    Buffer.byteLength(entry.eventName)
+  );
 }
 
 /** The queue entry for one prepared event: the event and where it goes, never a raw identifier. */

@@ -10,11 +10,7 @@ const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(:\d{2}(\.\d+)?)?(Z
 
 export type EventTime = { ok: true; seconds: number } | { ok: false; message: string };
 
-export function parseEventTime(
-  input: number | string | undefined,
-  nowSeconds: number,
-  maxAgeDays: number,
-): EventTime {
+export function parseEventTime(input: number | string | undefined, nowSeconds: number, maxAgeDays: number): EventTime {
   if (input === undefined) return { ok: true, seconds: nowSeconds };
   const seconds = toSeconds(input);
   if (seconds === undefined) {

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
+import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js";
 
 // Normalise + SHA-256 rules from TikTok's Events API guide. A value that already is a SHA-256 hex digest
 // is passed through lower-cased so that callers who hash on their side are never hashed twice.
@@ -40,7 +40,7 @@ export function hashEmail(raw: string): Hashed {
 /** E.164 (`+` country code, digits) before hashing; `00` international prefixes are read as `+`. */
 export function normalisePhone(raw: string, defaultCountry: string): string | undefined {
   let value = raw.trim();
-  if (/^00[1-9]/.test(value.replace(/[\s().-]/g, ""))) value = "+" + value.replace(/[\s().-]/g, "").slice(2);
+  if (/^00[1-9]/.test(value.replace(/[\s().-]/g, ""))) value = `+${value.replace(/[\s().-]/g, "").slice(2)}`;
   const parsed = parsePhoneNumberFromString(value, defaultCountry as CountryCode);
   return parsed?.isValid() ? parsed.number : undefined;
 }

@@ -67,7 +67,12 @@ export interface CoverageTally {
 }
 
 export function emptyTally(): CoverageTally {
-  return { events: 0, scoreSum: 0, withStrongKey: 0, keys: Object.fromEntries(MATCH_KEYS.map((key) => [key, 0])) as Record<MatchKey, number> };
+  return {
+    events: 0,
+    scoreSum: 0,
+    withStrongKey: 0,
+    keys: Object.fromEntries(MATCH_KEYS.map((key) => [key, 0])) as Record<MatchKey, number>,
+  };
 }
 
 export function addToTally(tally: CoverageTally, event: TikTokEvent): void {

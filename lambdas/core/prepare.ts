@@ -2,16 +2,9 @@ import { isIP } from "node:net";
 import type { z } from "zod";
 import { isStandardEvent, suggestEventName } from "./event-names";
 import { parseEventTime } from "./event-time";
+import { type Hashed, hashEmail, hashExternalId, hashName, hashPhone, hashZipCode, sha256Hex } from "./hashing";
 import { matchKeys, purchaseMatchWarning } from "./match-quality";
-import { hashEmail, hashExternalId, hashName, hashPhone, hashZipCode, sha256Hex, type Hashed } from "./hashing";
-import {
-  EventSchema,
-  type EventIssue,
-  type IncomingEvent,
-  type IncomingProperties,
-  type IncomingUser,
-  type TikTokEvent,
-} from "./schema";
+import { type EventIssue, EventSchema, type IncomingEvent, type IncomingProperties, type IncomingUser, type TikTokEvent } from "./schema";
 
 // Turns one posted event into what TikTok receives: validated, normalised, hashed. Raw identifiers stop
 // here; the result is safe to queue, log by id, and keep for days.
@@ -83,7 +76,7 @@ function deriveEventId(event: TikTokEvent, incoming: IncomingEvent): string {
     event_time: incoming.event_time === undefined ? undefined : event.event_time,
     pixel: incoming.pixel_code,
   };
-  return "auto_" + sha256Hex(JSON.stringify(basis)).slice(0, 32);
+  return `auto_${sha256Hex(JSON.stringify(basis)).slice(0, 32)}`;
 }
 
 type Report = (path: string, message: string) => void;

@@ -1,4 +1,4 @@
-import { EVENT_SOURCES, type Destination, type EventSource } from "./destination";
+import { type Destination, EVENT_SOURCES, type EventSource } from "./destination";
 import type { TikTokEvent } from "./schema";
 
 // One queue message: one prepared event and its destination. Carries no raw identifier.
@@ -50,7 +50,8 @@ function readDestination(value: Record<string, unknown>): Destination | undefine
   if (given !== undefined) {
     if (typeof given !== "object" || given === null) return undefined;
     const { source, id } = given;
-    if (typeof source !== "string" || !(EVENT_SOURCES as readonly string[]).includes(source) || typeof id !== "string" || id === "") return undefined;
+    if (typeof source !== "string" || !(EVENT_SOURCES as readonly string[]).includes(source) || typeof id !== "string" || id === "")
+      return undefined;
     const code = testCode(given.test_event_code);
     return code ? { source: source as EventSource, id, testEventCode: code } : { source: source as EventSource, id };
   }

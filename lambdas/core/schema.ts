@@ -28,9 +28,15 @@ const oneOrMany = (max: number) =>
   });
 // Numeric ids must survive String() unchanged (1e21 would become "1e+21"): larger ones go as strings.
 const stringOrNumber = (max: number) =>
-  z.union([text(max).min(1), z.number().max(Number.MAX_SAFE_INTEGER, "is a number too large to keep its digits: send it as a string").int().min(0)], {
-    error: "expected a non-empty string, or a whole number up to 2^53 (send larger ids as strings)",
-  });
+  z.union(
+    [
+      text(max).min(1),
+      z.number().max(Number.MAX_SAFE_INTEGER, "is a number too large to keep its digits: send it as a string").int().min(0),
+    ],
+    {
+      error: "expected a non-empty string, or a whole number up to 2^53 (send larger ids as strings)",
+    },
+  );
 
 export const UserSchema = z.strictObject({
   email: oneOrMany(LIMITS.identifier).optional(),
@@ -85,19 +91,17 @@ export const EventSchema = z.strictObject({
   event_id: text(LIMITS.eventId)
     .min(1)
     // The pixel must be able to send the same id: something visible, no control characters.
-    .regex(/^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*$/, "must have visible characters and no control characters")
+    .regex(
+      /^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*$/,
+      "must have visible characters and no control characters",
+    )
     .optional(),
-  event_time: z
-    .union([z.number(), text(64)], { error: "expected UNIX seconds, UNIX milliseconds or an ISO-8601 string" })
-    .optional(),
+  event_time: z.union([z.number(), text(64)], { error: "expected UNIX seconds, UNIX milliseconds or an ISO-8601 string" }).optional(),
   user: UserSchema.optional(),
   page: PageSchema.optional(),
   properties: PropertiesSchema.optional(),
   limited_data_use: z.boolean().optional(),
-  pixel_code: z
-    .string()
-    .regex(PIXEL_CODE, "expected a TikTok pixel code (10 to 32 letters and digits)")
-    .optional(),
+  pixel_code: z.string().regex(PIXEL_CODE, "expected a TikTok pixel code (10 to 32 letters and digits)").optional(),
 });
 
 export type IncomingEvent = z.infer<typeof EventSchema>;

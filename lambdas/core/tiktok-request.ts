@@ -1,4 +1,4 @@
-import { destinationKey, type Destination, type EventSource } from "./destination";
+import { type Destination, destinationKey, type EventSource } from "./destination";
 import type { QueuedEvent } from "./queued-event";
 import type { TikTokEvent } from "./schema";
 
@@ -46,7 +46,10 @@ export function buildRequests<K>(items: { key: K; queued: QueuedEvent }[], maxPe
       const slice = group.items.slice(start, start + maxPerRequest);
       requests.push({
         destination: group.destination,
-        body: buildRequestBody(group.destination, slice.map((item) => item.event)),
+        body: buildRequestBody(
+          group.destination,
+          slice.map((item) => item.event),
+        ),
         keys: slice.map((item) => item.key),
       });
     }

@@ -1,5 +1,5 @@
-import { parseReply, type TikTokReply } from "./tiktok-response";
 import type { TikTokRequestBody } from "./tiktok-request";
+import { parseReply, type TikTokReply } from "./tiktok-response";
 
 export interface TikTokTransport {
   send(body: TikTokRequestBody, accessToken: string): Promise<TikTokReply>;

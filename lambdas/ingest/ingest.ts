@@ -1,11 +1,11 @@
 import type { IngestConfig } from "../core/config";
 import { webDestination } from "../core/destination";
-import { MAX_QUEUE_ENTRY_BYTES, queueEntry, queueEntryBytes, type EventQueue, type QueueEntry } from "../core/event-queue";
-import { jsonResponse, type HttpHandler, type HttpRequest } from "../core/http";
+import { type EventQueue, MAX_QUEUE_ENTRY_BYTES, type QueueEntry, queueEntry, queueEntryBytes } from "../core/event-queue";
+import { type HttpHandler, type HttpRequest, jsonResponse } from "../core/http";
 import type { Log } from "../core/log";
 import { prepareEvent } from "../core/prepare";
 import type { IngestReport } from "../core/reports";
-import { LIMITS, PIXEL_CODE, type EventIssue } from "../core/schema";
+import { type EventIssue, LIMITS, PIXEL_CODE } from "../core/schema";
 
 // POST /events: validated, hashed events → one queue message each. All or nothing: if any event is invalid,
 // none is enqueued and the caller learns every problem at once. The caller's key was checked by the API's
@@ -44,12 +44,21 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
 
   async function ingest(request: HttpRequest): Promise<Reply> {
     const report: IngestReport = { received: 0, accepted: [], rejected: {} };
-    const reply = (statusCode: number, body: unknown, logFields?: Record<string, unknown>): Reply => ({ statusCode, body, logFields, report });
-    const refuse = (reason: string, count = 1) => void (report.rejected[reason] = (report.rejected[reason] ?? 0) + count);
+    const reply = (statusCode: number, body: unknown, logFields?: Record<string, unknown>): Reply => ({
+      statusCode,
+      body,
+      logFields,
+      report,
+    });
+    const refuse = (reason: string, count = 1) => {
+      report.rejected[reason] = (report.rejected[reason] ?? 0) + count;
+    };
     const bytes = request.body;
     if (bytes.length > deps.config.maxBodyBytes) {
       refuse("too_large");
-      return reply(413, { error: `body is ${bytes.length} bytes; the limit is ${deps.config.maxBodyBytes}: post fewer events per request` });
+      return reply(413, {
+        error: `body is ${bytes.length} bytes; the limit is ${deps.config.maxBodyBytes}: post fewer events per request`,
+      });
     }
     let body: unknown;
     try {
@@ -71,22 +80,27 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     const warnings: EventIssue[] = [];
     const entries: QueueEntry[] = [];
     const accepted: IngestReport["accepted"] = [];
-    envelope.events.forEach((input, index) => {
+    for (const [index, input] of envelope.events.entries()) {
       const prepared = prepareEvent(input, index, { ...deps.config, nowSeconds });
-      if (!prepared.ok) return void issues.push(...prepared.issues);
+      if (!prepared.ok) {
+        issues.push(...prepared.issues);
+        continue;
+      }
       warnings.push(...prepared.warnings);
       const pixel = prepared.pixelCode ?? envelope.pixelCode ?? deps.config.pixelCode;
       if (!pixel) {
-        return void issues.push({ index, path: "pixel_code", message: "no pixel: set TIKTOK_PIXEL_CODE on the relay, or send pixel_code" });
+        issues.push({ index, path: "pixel_code", message: "no pixel: set TIKTOK_PIXEL_CODE on the relay, or send pixel_code" });
+        continue;
       }
       const destination = webDestination(pixel, envelope.testEventCode ?? deps.config.testEventCode);
       entries.push(queueEntry(prepared.event, destination));
       accepted.push({ destination, event: prepared.event });
-    });
+    }
     if (issues.length > 0) {
       const invalid = new Set(issues.map((issue) => issue.index)).size;
       // One reason per refused event: its first problem.
-      for (const index of new Set(issues.map((issue) => issue.index))) refuse(`invalid:${issues.find((issue) => issue.index === index)!.path}`);
+      for (const index of new Set(issues.map((issue) => issue.index)))
+        refuse(`invalid:${issues.find((issue) => issue.index === index)!.path}`);
       return reply(
         400,
         { error: `${invalid} of ${envelope.events.length} events are invalid; nothing was accepted. Fix them and post again.`, issues },
@@ -97,7 +111,9 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     const oversized = entries.findIndex((entry) => queueEntryBytes(entry) > MAX_QUEUE_ENTRY_BYTES);
     if (oversized >= 0) {
       refuse("event_too_large");
-      return reply(413, { error: `event ${oversized} is larger than a queue message may be (${MAX_QUEUE_ENTRY_BYTES} bytes): send fewer contents` });
+      return reply(413, {
+        error: `event ${oversized} is larger than a queue message may be (${MAX_QUEUE_ENTRY_BYTES} bytes): send fewer contents`,
+      });
     }
     const eventIds = entries.map((entry) => entry.id);
     const { failedIds } = await deps.queue.send(entries);
@@ -109,7 +125,8 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
       return reply(
         503,
         {
-          error: "some events could not be queued; post the not_enqueued ones again (re-sending an event_id is safe: TikTok deduplicates it)",
+          error:
+            "some events could not be queued; post the not_enqueued ones again (re-sending an event_id is safe: TikTok deduplicates it)",
           enqueued: eventIds.filter((id) => !failed.has(id)),
           not_enqueued: eventIds.filter((id) => failed.has(id)),
         },
@@ -146,9 +163,7 @@ interface Reply {
   report: IngestReport;
 }
 
-type Envelope =
-  | { events: unknown[]; pixelCode?: string; testEventCode?: string }
-  | { status: number; error: string };
+type Envelope = { events: unknown[]; pixelCode?: string; testEventCode?: string } | { status: number; error: string };
 
 function readEnvelope(body: unknown): Envelope {
   if (Array.isArray(body)) return { status: 400, error: 'a bare array is not accepted: wrap the events as {"data": [...]}' };
@@ -156,7 +171,11 @@ function readEnvelope(body: unknown): Envelope {
   const record = body as Record<string, unknown>;
   if (!("data" in record)) return { events: [body] };
   const unknown = Object.keys(record).filter((key) => !ENVELOPE_KEYS.has(key));
-  if (unknown.length > 0) return { status: 400, error: `unknown top-level field(s) ${unknown.join(", ")}: a batch has data, and optionally pixel_code and test_event_code` };
+  if (unknown.length > 0)
+    return {
+      status: 400,
+      error: `unknown top-level field(s) ${unknown.join(", ")}: a batch has data, and optionally pixel_code and test_event_code`,
+    };
   const { data, pixel_code: pixelCode, test_event_code: testEventCode } = record;
   if (!Array.isArray(data) || data.length === 0) return { status: 400, error: "data must be a non-empty array of events" };
   if (data.length > LIMITS.eventsPerRequest) {

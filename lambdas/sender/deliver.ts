@@ -1,11 +1,11 @@
 import { deliveryKey } from "../core/delivery-key";
-import { destinationLabel, type Destination } from "../core/destination";
+import { type Destination, destinationLabel } from "../core/destination";
 import { isoTime } from "../core/event-time";
 import type { Log } from "../core/log";
 import { parseQueuedEvent, type QueuedEvent } from "../core/queued-event";
 import type { TikTokEvent } from "../core/schema";
 import { buildRequestBody, buildRequests, MAX_EVENTS_PER_REQUEST } from "../core/tiktok-request";
-import { classifyReply, replyReason, type ResponseClass, type TikTokReply } from "../core/tiktok-response";
+import { classifyReply, type ResponseClass, replyReason, type TikTokReply } from "../core/tiktok-response";
 import type { TikTokTransport } from "../core/tiktok-transport";
 
 // Decides, for every message of a batch, what became of it at TikTok. Sending is as batched as the API
@@ -95,9 +95,14 @@ class Session {
   constructor(private readonly deps: DeliveryDeps) {}
 
   async deliver(destination: Destination, items: Item[], verdicts: Map<string, Verdict>): Promise<void> {
-    const settle = (verdict: Verdict) => items.forEach((item) => verdicts.set(item.key, verdict));
+    const settle = (verdict: Verdict) => {
+      for (const item of items) verdicts.set(item.key, verdict);
+    };
     if (this.stopped) return settle(this.stopped);
-    const body = buildRequestBody(destination, items.map((item) => item.event));
+    const body = buildRequestBody(
+      destination,
+      items.map((item) => item.event),
+    );
     let reply: TikTokReply;
     let cls: ResponseClass;
     try {

@@ -3,7 +3,7 @@ import type { SenderMetric } from "../contract";
 import { deadLetterAttributes } from "../core/dead-letter";
 import type { Counter } from "../core/reports";
 import type { DeadLetterMessage, SenderQueue } from "../core/sender-queue";
-import { deliverMessages, type DeliveryDeps, type Verdict } from "./deliver";
+import { type DeliveryDeps, deliverMessages, type Verdict } from "./deliver";
 
 // SQS batch → TikTok → per message: acknowledged (delivered, or moved to the DLQ with its reason), or failed
 // with a growing delay so SQS offers it again later. A message is only acknowledged once it is delivered
@@ -52,7 +52,10 @@ export function createSenderHandler(deps: SenderDeps) {
         add(verdict.kind === "dead_letter" ? `dead_letter:${verdict.reason}` : `exhausted:${verdict.reason}`);
       } else {
         notDone.add(record.messageId);
-        toDelay.push({ receiptHandle: record.receiptHandle, seconds: retryDelaySeconds(attempts, deps.retryBaseSeconds, deps.retryMaxSeconds) });
+        toDelay.push({
+          receiptHandle: record.receiptHandle,
+          seconds: retryDelaySeconds(attempts, deps.retryBaseSeconds, deps.retryMaxSeconds),
+        });
         add(`retry:${verdict.reason}`);
       }
     }
@@ -66,11 +69,20 @@ export function createSenderHandler(deps: SenderDeps) {
 
     // What is not done comes back after its delay. A batch where nothing was delivered is a normal outcome
     // during a TikTok outage, not a crash: it is reported, never thrown.
-    return { batchItemFailures: event.Records.filter((record) => notDone.has(record.messageId)).map((record) => ({ itemIdentifier: record.messageId })) };
+    return {
+      batchItemFailures: event.Records.filter((record) => notDone.has(record.messageId)).map((record) => ({
+        itemIdentifier: record.messageId,
+      })),
+    };
   };
 }
 
-function deadLetterMessage(record: SQSRecord, verdict: Exclude<Verdict, { kind: "delivered" }>, attempts: number, failedAt: string): DeadLetterMessage {
+function deadLetterMessage(
+  record: SQSRecord,
+  verdict: Exclude<Verdict, { kind: "delivered" }>,
+  attempts: number,
+  failedAt: string,
+): DeadLetterMessage {
   const event = eventOf(record.body);
   return {
     id: record.messageId,

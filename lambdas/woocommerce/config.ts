@@ -29,7 +29,9 @@ export function readWooCommerceConfig(env: Env): WooCommerceConfig {
   }
   const template = optional(env, ENV.woocommerceEventIdTemplate) ?? DEFAULT_ORDER_EVENT_OPTIONS.eventIdTemplate;
   if (!EVENT_ID_TEMPLATE.test(template)) {
-    throw new Error(`${ENV.woocommerceEventIdTemplate} is "${template}": it must contain {id}, {number} or {order_key}, or every order would get the same event_id`);
+    throw new Error(
+      `${ENV.woocommerceEventIdTemplate} is "${template}": it must contain {id}, {number} or {order_key}, or every order would get the same event_id`,
+    );
   }
   return {
     order: {

@@ -1,7 +1,7 @@
 import type { IngestConfig } from "../core/config";
 import { webDestination } from "../core/destination";
-import { queueEntry, type EventQueue } from "../core/event-queue";
-import { jsonResponse, type HttpHandler, type HttpRequest } from "../core/http";
+import { type EventQueue, queueEntry } from "../core/event-queue";
+import { type HttpHandler, type HttpRequest, jsonResponse } from "../core/http";
 import type { Log } from "../core/log";
 import { prepareEvent } from "../core/prepare";
 import type { IngestReport } from "../core/reports";
@@ -40,7 +40,8 @@ export function createWooCommerceHandler(deps: WebhookDeps): HttpHandler {
     const signature = header("x-wc-webhook-signature");
 
     // Creating a webhook in WooCommerce sends an unsigned ping; anything but 2xx makes the creation fail.
-    if (!signature && /^webhook_id=\d+$/.test(raw.toString("utf8").trim())) return { statusCode: 200, body: { ok: true, ping: true }, log: { ping: true } };
+    if (!signature && /^webhook_id=\d+$/.test(raw.toString("utf8").trim()))
+      return { statusCode: 200, body: { ok: true, ping: true }, log: { ping: true } };
 
     let secrets: string[];
     try {
@@ -50,19 +51,27 @@ export function createWooCommerceHandler(deps: WebhookDeps): HttpHandler {
       return { statusCode: 503, body: { error: "the relay cannot read its webhook secret right now" } };
     }
     if (secrets.length === 0) {
-      return { statusCode: 401, body: { error: "the relay has no WooCommerce webhook secret: set WOOCOMMERCE_WEBHOOK_SECRET (locally) or the webhook secret in AWS" } };
+      return {
+        statusCode: 401,
+        body: {
+          error: "the relay has no WooCommerce webhook secret: set WOOCOMMERCE_WEBHOOK_SECRET (locally) or the webhook secret in AWS",
+        },
+      };
     }
     if (!signatureMatches(raw, signature, secrets)) {
       return {
         statusCode: 401,
-        body: { error: "invalid or missing X-WC-Webhook-Signature: the webhook's secret in WooCommerce must equal the relay's webhook secret" },
+        body: {
+          error: "invalid or missing X-WC-Webhook-Signature: the webhook's secret in WooCommerce must equal the relay's webhook secret",
+        },
         log: { signature: signature ? "wrong" : "missing" },
       };
     }
 
     const topic = header("x-wc-webhook-topic") ?? "";
     const delivery = header("x-wc-webhook-delivery-id");
-    if (!deps.woocommerce.topics.includes(topic)) return skip(`topic "${topic}" is not handled (${deps.woocommerce.topics.join(", ")})`, { topic });
+    if (!deps.woocommerce.topics.includes(topic))
+      return skip(`topic "${topic}" is not handled (${deps.woocommerce.topics.join(", ")})`, { topic });
 
     let order: unknown;
     try {
@@ -93,7 +102,10 @@ export function createWooCommerceHandler(deps: WebhookDeps): HttpHandler {
     }
     if (prepared.ok) prepared.warnings.push(...dropped);
     if (!prepared.ok) {
-      return skip(`the order cannot be sent to TikTok: ${prepared.issues.map((issue) => `${issue.path} ${issue.message}`).join("; ")}`, { topic, delivery });
+      return skip(`the order cannot be sent to TikTok: ${prepared.issues.map((issue) => `${issue.path} ${issue.message}`).join("; ")}`, {
+        topic,
+        delivery,
+      });
     }
     const pixel = deps.ingest.pixelCode;
     if (!pixel) {
@@ -110,7 +122,11 @@ export function createWooCommerceHandler(deps: WebhookDeps): HttpHandler {
       return { statusCode: 503, body: { error: "the relay could not queue the event; retry the delivery" }, log: { eventId: entry.id } };
     }
     deps.observe?.({ received: 1, accepted: [{ destination, event: prepared.event }], rejected: {} });
-    return { statusCode: 200, body: { accepted: 1, event_id: entry.id, warnings: prepared.warnings }, log: { topic, delivery, eventId: entry.id, warnings: prepared.warnings.length } };
+    return {
+      statusCode: 200,
+      body: { accepted: 1, event_id: entry.id, warnings: prepared.warnings },
+      log: { topic, delivery, eventId: entry.id, warnings: prepared.warnings.length },
+    };
   }
 
   function skip(reason: string, log: Record<string, unknown>) {

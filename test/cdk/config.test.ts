@@ -2,7 +2,7 @@ import { App } from "aws-cdk-lib";
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { describe, expect, it } from "vitest";
 import { RELAY_CONFIG_DEFAULTS } from "../../lib/config";
-import { readRelayConfig, RelayConfigError } from "../../lib/read-config";
+import { RelayConfigError, readRelayConfig } from "../../lib/read-config";
 
 const read = (context: Record<string, unknown>) => readRelayConfig(new App({ context }).node);
 
@@ -138,7 +138,9 @@ describe("readRelayConfig", () => {
   });
 
   it("refuses a retry cap below the first retry delay", () => {
-    expect(() => readRelayConfig(new App({ context: { retryBaseSeconds: "600", retryMaxSeconds: "60" } }).node)).toThrow(/retryMaxSeconds: 60 is below retryBaseSeconds \(600\)/);
+    expect(() => readRelayConfig(new App({ context: { retryBaseSeconds: "600", retryMaxSeconds: "60" } }).node)).toThrow(
+      /retryMaxSeconds: 60 is below retryBaseSeconds \(600\)/,
+    );
   });
 
   it("allows batches above 10 once the batching window is at least 1 s", () => {

@@ -1,4 +1,4 @@
-import { Match, Template } from "aws-cdk-lib/assertions";
+import { Match, type Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { synthRelay } from "../support/synth";
 
@@ -80,7 +80,9 @@ describe("sender permissions", () => {
 
   it("consumes the events queue and may only send to the DLQ", () => {
     const onQueue = statements.filter((s) => JSON.stringify(s.Resource) === JSON.stringify({ "Fn::GetAtt": [queueId, "Arn"] }));
-    expect(onQueue.flatMap(actions)).toEqual(expect.arrayContaining(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"]));
+    expect(onQueue.flatMap(actions)).toEqual(
+      expect.arrayContaining(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"]),
+    );
     const onDlq = statements.filter((s) => JSON.stringify(s.Resource) === JSON.stringify({ "Fn::GetAtt": [dlqId, "Arn"] }));
     expect(onDlq.flatMap(actions).sort()).toEqual(["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"]);
   });

@@ -20,9 +20,7 @@ describe("with an existing TikTok token secret (tiktokTokenSecretArn)", () => {
     template.hasResourceProperties("AWS::IAM::Policy", {
       Roles: [{ Ref: senderRole }],
       PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Action: Match.arrayWith(["secretsmanager:GetSecretValue"]), Resource: tokenArn }),
-        ]),
+        Statement: Match.arrayWith([Match.objectLike({ Action: Match.arrayWith(["secretsmanager:GetSecretValue"]), Resource: tokenArn })]),
       },
     });
   });

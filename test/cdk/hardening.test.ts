@@ -1,4 +1,4 @@
-import { Match, Template } from "aws-cdk-lib/assertions";
+import { Match, type Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { synthRelay } from "../support/synth";
 
@@ -30,7 +30,12 @@ describe("WAF", () => {
             },
           },
         }),
-        Match.objectLike({ Name: "RatePerIp", Priority: 2, Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: 500, AggregateKeyType: "IP" } } }),
+        Match.objectLike({
+          Name: "RatePerIp",
+          Priority: 2,
+          Action: { Block: {} },
+          Statement: { RateBasedStatement: { Limit: 500, AggregateKeyType: "IP" } },
+        }),
       ],
     });
     const association = Object.values(template.findResources("AWS::WAFv2::WebACLAssociation"))[0]!.Properties;
@@ -50,11 +55,15 @@ describe("function roles", () => {
   ])("%s has no AWS managed policy and writes logs to its own log group only", (_name, fn) => {
     const role = template.toJSON().Resources[id(fn().role! as never)];
     expect(role.Properties.ManagedPolicyArns).toBeUndefined();
-    const statements = Object.values(template.findResources("AWS::IAM::Policy", { Properties: { Roles: [{ Ref: id(fn().role! as never) }] } }))
+    const statements = Object.values(
+      template.findResources("AWS::IAM::Policy", { Properties: { Roles: [{ Ref: id(fn().role! as never) }] } }),
+    )
       .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
       .filter((s) => [s.Action].flat().some((a) => a.startsWith("logs:")));
     const logGroupId = template.toJSON().Resources[id(fn())].Properties.LoggingConfig.LogGroup.Ref;
-    expect(statements).toEqual([{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: { "Fn::GetAtt": [logGroupId, "Arn"] } }]);
+    expect(statements).toEqual([
+      { Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: { "Fn::GetAtt": [logGroupId, "Arn"] } },
+    ]);
   });
 });
 
@@ -75,7 +84,9 @@ describe("API execution logs", () => {
 describe("IAM resources", () => {
   it("grants nothing on '*' in the default stack (X-Ray, which has no resource-level permissions, only with tracing)", () => {
     const allStatements = (template: Template) =>
-      Object.values(template.findResources("AWS::IAM::Policy")).flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]);
+      Object.values(template.findResources("AWS::IAM::Policy")).flatMap(
+        (p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[],
+      );
     expect(allStatements(synth().template).filter((s) => [s.Resource].flat().includes("*"))).toEqual([]);
     const traced = allStatements(synth({ tracing: "true" }).template).filter((s) => [s.Resource].flat().includes("*"));
     expect(traced.flatMap((s) => [s.Action].flat()).every((action) => String(action).startsWith("xray:"))).toBe(true);

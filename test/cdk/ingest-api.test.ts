@@ -94,7 +94,9 @@ describe("key authorizer", () => {
   });
 
   it("follows authorizerCacheSeconds", () => {
-    synth({ authorizerCacheSeconds: "0" }).template.hasResourceProperties("AWS::ApiGateway::Authorizer", { AuthorizerResultTtlInSeconds: 0 });
+    synth({ authorizerCacheSeconds: "0" }).template.hasResourceProperties("AWS::ApiGateway::Authorizer", {
+      AuthorizerResultTtlInSeconds: 0,
+    });
   });
 
   it("may read the ingest key secret and nothing else", () => {
@@ -112,8 +114,13 @@ describe("key authorizer", () => {
     const { UNAUTHORIZED_MESSAGE, AUTHORIZER_FAILURE_MESSAGE } = await import("../../lambdas/authorizer/authorize");
     const responses = Object.values(template.findResources("AWS::ApiGateway::GatewayResponse")).map((r) => r.Properties);
     const byType = Object.fromEntries(responses.map((r) => [r.ResponseType, r]));
-    expect(byType.UNAUTHORIZED).toMatchObject({ ResponseTemplates: { "application/json": JSON.stringify({ error: UNAUTHORIZED_MESSAGE }) } });
-    expect(byType.AUTHORIZER_FAILURE).toMatchObject({ StatusCode: "503", ResponseTemplates: { "application/json": JSON.stringify({ error: AUTHORIZER_FAILURE_MESSAGE }) } });
+    expect(byType.UNAUTHORIZED).toMatchObject({
+      ResponseTemplates: { "application/json": JSON.stringify({ error: UNAUTHORIZED_MESSAGE }) },
+    });
+    expect(byType.AUTHORIZER_FAILURE).toMatchObject({
+      StatusCode: "503",
+      ResponseTemplates: { "application/json": JSON.stringify({ error: AUTHORIZER_FAILURE_MESSAGE }) },
+    });
     expect(byType.AUTHORIZER_CONFIGURATION_ERROR).toMatchObject({ StatusCode: "503" });
     expect(byType.MISSING_AUTHENTICATION_TOKEN).toMatchObject({ StatusCode: "404" });
     for (const type of ["BAD_REQUEST_BODY", "REQUEST_TOO_LARGE", "THROTTLED"]) {
@@ -123,7 +130,10 @@ describe("key authorizer", () => {
 
   it("validates the body as a JSON object before the function runs", () => {
     template.hasResourceProperties("AWS::ApiGateway::RequestValidator", { ValidateRequestBody: true, ValidateRequestParameters: true });
-    template.hasResourceProperties("AWS::ApiGateway::Model", { ContentType: "application/json", Schema: Match.objectLike({ type: "object" }) });
+    template.hasResourceProperties("AWS::ApiGateway::Model", {
+      ContentType: "application/json",
+      Schema: Match.objectLike({ type: "object" }),
+    });
   });
 });
 
@@ -147,7 +157,9 @@ describe("CORS and tracing from context", () => {
 
   it("turns on X-Ray for the stage and the four functions", () => {
     custom.template.hasResourceProperties("AWS::ApiGateway::Stage", { TracingEnabled: true });
-    const traced = Object.values(custom.template.findResources("AWS::Lambda::Function")).filter((f) => f.Properties.TracingConfig?.Mode === "Active");
+    const traced = Object.values(custom.template.findResources("AWS::Lambda::Function")).filter(
+      (f) => f.Properties.TracingConfig?.Mode === "Active",
+    );
     expect(traced).toHaveLength(4);
   });
 });

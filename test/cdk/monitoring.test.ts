@@ -10,7 +10,9 @@ function synth(context: Record<string, unknown> = {}) {
 const { stack, template, id, alarm } = synth();
 const topic = { Ref: id(stack.monitoring.alarmTopic) };
 const notify = { AlarmActions: [topic], OKActions: [topic] };
-const queueName = (queue: { node: { defaultChild?: unknown } }) => [{ Name: "QueueName", Value: { "Fn::GetAtt": [id(queue), "QueueName"] } }];
+const queueName = (queue: { node: { defaultChild?: unknown } }) => [
+  { Name: "QueueName", Value: { "Fn::GetAtt": [id(queue), "QueueName"] } },
+];
 const functionName = (fn: { node: { defaultChild?: unknown } }) => [{ Name: "FunctionName", Value: { Ref: id(fn) } }];
 const sender = [{ Name: "service", Value: "tiktok-relay-sender" }];
 
@@ -159,7 +161,11 @@ describe("api5xxAlarmPercent", () => {
   const custom = synth({ api5xxAlarmPercent: "5" });
 
   it("sets the 5xx share that fires the alarm", () => {
-    expect(custom.alarm(custom.stack.monitoring.alarms.api5xxRate)).toMatchObject({ MetricName: "5XXError", Statistic: "Average", Threshold: 0.05 });
+    expect(custom.alarm(custom.stack.monitoring.alarms.api5xxRate)).toMatchObject({
+      MetricName: "5XXError",
+      Statistic: "Average",
+      Threshold: 0.05,
+    });
   });
 });
 
@@ -253,14 +259,26 @@ describe("dashboard", () => {
       ["AWS/SQS", "ApproximateAgeOfOldestMessage", ...events, expect.objectContaining({ stat: "Maximum", yAxis: "right" })],
     ]);
     expect(widget(/^Dead-letter queue/).metrics).toEqual([
-      ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queue(stack.pipeline.deadLetterQueue), expect.objectContaining({ stat: "Maximum" })],
+      [
+        "AWS/SQS",
+        "ApproximateNumberOfMessagesVisible",
+        "QueueName",
+        queue(stack.pipeline.deadLetterQueue),
+        expect.objectContaining({ stat: "Maximum" }),
+      ],
     ]);
   });
 
   it("shows the sender's outcomes per minute, from the totals", () => {
     const perMinute = expect.objectContaining({ stat: "Sum", period: 60 });
     expect(widget(/^Events per minute/).metrics).toEqual(
-      ["EventsDelivered", "EventsRetried", "EventsDeadLettered", "EventsTooOld"].map((metric) => ["TikTokEventsRelay/Relay", metric, "service", "tiktok-relay-sender", perMinute]),
+      ["EventsDelivered", "EventsRetried", "EventsDeadLettered", "EventsTooOld"].map((metric) => [
+        "TikTokEventsRelay/Relay",
+        metric,
+        "service",
+        "tiktok-relay-sender",
+        perMinute,
+      ]),
     );
   });
 
@@ -269,12 +287,14 @@ describe("dashboard", () => {
       [
         expect.objectContaining({
           expression: `SEARCH('{TikTokEventsRelay/Relay,Code,service} MetricName="EventsRejected" service="tiktok-relay-sender"', 'Sum', 300)`,
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudWatch's own label syntax, not a template.
           label: "rejected ${PROP('Dim.Code')}",
         }),
       ],
       [
         expect.objectContaining({
           expression: `SEARCH('{TikTokEventsRelay/Relay,Reason,service} MetricName="EventsRetried" service="tiktok-relay-sender"', 'Sum', 300)`,
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudWatch's own label syntax, not a template.
           label: "retried ${PROP('Dim.Reason')}",
         }),
       ],
@@ -309,7 +329,7 @@ describe("match quality (issue: identifier coverage)", () => {
 
   it("charts the share of events carrying each key, summed over destinations and event names with SEARCH", () => {
     const [coverage] = titled(/^Match keys/);
-    const expressions = coverage!.metrics!.map((m) => (m[0] as { expression: string; label: string }));
+    const expressions = coverage!.metrics!.map((m) => m[0] as { expression: string; label: string });
     expect(expressions.map((e) => e.label)).toEqual(["email", "phone", "ttclid", "external_id", "ttp", "ip", "user agent"]);
     expect(expressions[0]!.expression).toBe(
       `100 * SUM(SEARCH('{TikTokEventsRelay/Relay,EventName,Destination,service} MetricName="WithEmail" service="tiktok-relay-events"', 'Sum', 3600)) / SUM(SEARCH('{TikTokEventsRelay/Relay,EventName,Destination,service} MetricName="Events" service="tiktok-relay-events"', 'Sum', 3600))`,

@@ -25,7 +25,10 @@ function checkedApp(context: Record<string, unknown>) {
   const packs = [new AwsSolutionsChecks(app), new ServerlessChecks(app)];
   Validations.of(app).addPlugins(...packs);
   const stack = new RelayStack(app, "Relay", { config: readRelayConfig(app.node) });
-  const findings = () => packs.flatMap((pack) => pack.validateScope(stack).violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(", ")}`));
+  const findings = () =>
+    packs.flatMap((pack) =>
+      pack.validateScope(stack).violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(", ")}`),
+    );
   return { app, stack, findings };
 }
 
@@ -53,7 +56,8 @@ describe("cdk-nag", () => {
     const visit = (construct: IConstruct) => {
       for (const entry of construct.node.metadata) {
         if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY) continue;
-        for (const [id, reason] of Object.entries(entry.data as Record<string, string>)) acknowledged.push({ path: construct.node.path, id, reason });
+        for (const [id, reason] of Object.entries(entry.data as Record<string, string>))
+          acknowledged.push({ path: construct.node.path, id, reason });
       }
       construct.node.children.forEach(visit);
     };

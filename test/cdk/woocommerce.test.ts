@@ -45,10 +45,15 @@ describe("WooCommerce webhook", () => {
   });
 
   it("may send to the events queue and read its own secret, nothing more", () => {
-    const statements = Object.values(template.findResources("AWS::IAM::Policy", { Properties: { Roles: [{ Ref: id(fn.role! as never) }] } }))
+    const statements = Object.values(
+      template.findResources("AWS::IAM::Policy", { Properties: { Roles: [{ Ref: id(fn.role! as never) }] } }),
+    )
       .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
       .filter((s) => ![s.Action].flat().every((a) => a.startsWith("logs:")));
-    expect(statements.map((s) => s.Resource)).toEqual([{ "Fn::GetAtt": [id(stack.pipeline.queue), "Arn"] }, { Ref: id(stack.woocommerce.secret) }]);
+    expect(statements.map((s) => s.Resource)).toEqual([
+      { "Fn::GetAtt": [id(stack.pipeline.queue), "Arn"] },
+      { Ref: id(stack.woocommerce.secret) },
+    ]);
     expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual([
       "secretsmanager:DescribeSecret",
       "secretsmanager:GetSecretValue",
@@ -65,9 +70,12 @@ describe("WooCommerce webhook", () => {
   });
 
   it("follows the context settings and refuses a template without a placeholder", () => {
-    synth({ woocommerceEventName: "Purchase", woocommerceValueExcludes: "shipping,tax" }).template.hasResourceProperties("AWS::Lambda::Function", {
-      Environment: { Variables: Match.objectLike({ WOOCOMMERCE_EVENT_NAME: "Purchase", WOOCOMMERCE_VALUE_EXCLUDES: "shipping,tax" }) },
-    });
+    synth({ woocommerceEventName: "Purchase", woocommerceValueExcludes: "shipping,tax" }).template.hasResourceProperties(
+      "AWS::Lambda::Function",
+      {
+        Environment: { Variables: Match.objectLike({ WOOCOMMERCE_EVENT_NAME: "Purchase", WOOCOMMERCE_VALUE_EXCLUDES: "shipping,tax" }) },
+      },
+    );
     expect(() => synth({ woocommerceEventIdTemplate: "order" })).toThrow(/woocommerceEventIdTemplate/);
     expect(() => synth({ woocommerceValueExcludes: "fees" })).toThrow(/woocommerceValueExcludes/);
   });

@@ -21,22 +21,46 @@ const usageError = (argv: string[]) => {
 describe("redrive arguments", () => {
   it("reads the modes", () => {
     expect(parseRedriveArgs(["--stack", "TikTokEventsRelay"])).toEqual({ mode: "move", target: { stack: "TikTokEventsRelay" } });
-    expect(parseRedriveArgs(["--dlq", DLQ, "--queue", EVENTS, "--rate", "50"])).toEqual({ mode: "move", target: { dlq: DLQ, queue: EVENTS }, rate: 50 });
-    expect(parseRedriveArgs(["--dlq=" + DLQ, "--cancel"])).toEqual({ mode: "cancel", target: { dlq: DLQ } });
+    expect(parseRedriveArgs(["--dlq", DLQ, "--queue", EVENTS, "--rate", "50"])).toEqual({
+      mode: "move",
+      target: { dlq: DLQ, queue: EVENTS },
+      rate: 50,
+    });
+    expect(parseRedriveArgs([`--dlq=${DLQ}`, "--cancel"])).toEqual({ mode: "cancel", target: { dlq: DLQ } });
     expect(parseRedriveArgs(["--stack", "S", "--follow"])).toEqual({ mode: "follow", target: { stack: "S" } });
-    expect(parseRedriveArgs(["--stack", "S", "--reason", "40002,too_old", "--reason", "unknown", "--event", "CompletePayment", "--older-than", "2h"])).toEqual({
+    expect(
+      parseRedriveArgs([
+        "--stack",
+        "S",
+        "--reason",
+        "40002,too_old",
+        "--reason",
+        "unknown",
+        "--event",
+        "CompletePayment",
+        "--older-than",
+        "2h",
+      ]),
+    ).toEqual({
       mode: "select",
       target: { stack: "S" },
       filter: { reasons: ["40002", "too_old", "unknown"], events: ["CompletePayment"], olderThanMs: 2 * 3_600_000 },
       dryRun: false,
     });
     // A dry run alone previews a full redrive, message by message.
-    expect(parseRedriveArgs(["--stack", "S", "--dry-run"])).toEqual({ mode: "select", target: { stack: "S" }, filter: { reasons: [], events: [] }, dryRun: true });
+    expect(parseRedriveArgs(["--stack", "S", "--dry-run"])).toEqual({
+      mode: "select",
+      target: { stack: "S" },
+      filter: { reasons: [], events: [] },
+      dryRun: true,
+    });
     expect(parseRedriveArgs(["--help"])).toEqual({ mode: "help" });
   });
 
   it("reads durations in seconds, minutes, hours and days", () => {
-    expect([parseDuration("45s"), parseDuration("30m"), parseDuration("2h"), parseDuration("3d")]).toEqual([45_000, 1_800_000, 7_200_000, 259_200_000]);
+    expect([parseDuration("45s"), parseDuration("30m"), parseDuration("2h"), parseDuration("3d")]).toEqual([
+      45_000, 1_800_000, 7_200_000, 259_200_000,
+    ]);
   });
 
   it.each([
@@ -52,13 +76,19 @@ describe("redrive arguments", () => {
     [["--stack", "S", "--cancel", "--reason", "40002"], "--cancel acts on the running move task and cannot be combined with --reason"],
     [["--stack", "S", "--cancel", "--dry-run"], "--cancel acts on the running move task and cannot be combined with --dry-run"],
     [["--stack", "S", "--cancel", "--follow"], "--cancel acts on the running move task and cannot be combined with --follow"],
-    [["--stack", "S", "--reason", "40002", "--rate", "5"], "--rate applies to a whole-DLQ move task, not to --reason/--event/--older-than/--dry-run"],
+    [
+      ["--stack", "S", "--reason", "40002", "--rate", "5"],
+      "--rate applies to a whole-DLQ move task, not to --reason/--event/--older-than/--dry-run",
+    ],
     [["--cancel=yes", "--stack", "S"], "--cancel takes no value"],
     [["--stack", "S", "--stack", "T"], "--stack is given twice"],
     [[], "say which dead-letter queue: --stack TikTokEventsRelay (a deployed stack) or --dlq <queue URL>"],
     [["--reason", "40002"], "say which dead-letter queue: --stack TikTokEventsRelay (a deployed stack) or --dlq <queue URL>"],
     [["--stack", "S", "--dlq", DLQ], "give either --stack or --dlq, not both"],
-    [["--dlq", "tiktok-relay-dlq"], '--dlq needs a queue URL like https://sqs.<region>.amazonaws.com/<account>/<name>, not "tiktok-relay-dlq"'],
+    [
+      ["--dlq", "tiktok-relay-dlq"],
+      '--dlq needs a queue URL like https://sqs.<region>.amazonaws.com/<account>/<name>, not "tiktok-relay-dlq"',
+    ],
     [["TikTokEventsRelay"], 'unexpected argument "TikTokEventsRelay"'],
   ])("%j → %s", (argv, message) => {
     expect(usageError(argv)).toBe(message);
@@ -66,7 +96,13 @@ describe("redrive arguments", () => {
 
   it("prints a usage error as one line with a pointer to --help, exit code 2", async () => {
     const errors: string[] = [];
-    const code = await guarded(async () => (parseRedriveArgs(["--stack", "S", "--bogus"]), 0), (line) => errors.push(line));
+    const code = await guarded(
+      async () => {
+        parseRedriveArgs(["--stack", "S", "--bogus"]);
+        return 0;
+      },
+      (line) => errors.push(line),
+    );
     expect(code).toBe(2);
     expect(errors).toEqual(["error: unknown flag --bogus (see --help)"]);
   });
@@ -113,11 +149,17 @@ describe("SQS client configuration", () => {
 
 describe("error lines", () => {
   it("explains credential, region and connection problems", () => {
-    expect(describeError(Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }))).toMatch(
+    expect(
+      describeError(Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" })),
+    ).toMatch(
       /^no AWS credentials found: run `aws configure` or set AWS_PROFILE .*AWS_ENDPOINT_URL_SQS=<the SQS endpoint npm start prints> instead$/,
     );
-    expect(describeError(new Error("Region is missing"))).toBe("no AWS region configured: set AWS_REGION (e.g. AWS_REGION=eu-west-1) or a region in your AWS profile");
-    expect(describeError(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9324"), { code: "ECONNREFUSED" }))).toMatch(/is npm start running/);
+    expect(describeError(new Error("Region is missing"))).toBe(
+      "no AWS region configured: set AWS_REGION (e.g. AWS_REGION=eu-west-1) or a region in your AWS profile",
+    );
+    expect(describeError(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:9324"), { code: "ECONNREFUSED" }))).toMatch(
+      /is npm start running/,
+    );
     expect(describeError(Object.assign(new Error("Access denied"), { name: "AccessDenied" }))).toBe("AccessDenied: Access denied");
   });
 });

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deadLetterAttributes } from "../../lambdas/core/dead-letter";
-import { startLocalQueues, type LocalQueues } from "../../local/sqs-server";
+import { type LocalQueues, startLocalQueues } from "../../local/sqs-server";
 import { depth } from "../support/queues";
 
 // The entry points as `npm run dlq` / `npm run redrive` start them, against the local SQS server, in an
@@ -16,7 +16,11 @@ let home: string;
 beforeAll(async () => {
   queues = await startLocalQueues({ port: 0, maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
   home = await mkdtemp(join(tmpdir(), "relay-cli-home-"));
-  for (const [id, reason] of [["a", "50000"], ["b", "50000"], ["c", "40002"]] as const) {
+  for (const [id, reason] of [
+    ["a", "50000"],
+    ["b", "50000"],
+    ["c", "40002"],
+  ] as const) {
     await queues.client.send(
       new SendMessageCommand({
         QueueUrl: queues.deadLetterQueueUrl,
@@ -28,20 +32,29 @@ beforeAll(async () => {
 });
 afterAll(async () => queues.close());
 
-function run(bin: string, args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  bin: string,
+  args: string[],
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   // No AWS variable of the machine running the tests, and a HOME without ~/.aws.
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("AWS_")));
   Object.assign(env, { HOME: home, USERPROFILE: home, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" }, extraEnv);
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", bin, ...args], { cwd: join(import.meta.dirname, "../.."), env }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ["--import", "tsx", bin, ...args],
+      { cwd: join(import.meta.dirname, "../.."), env },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
 
 describe("the command-line entry points", () => {
   it("dlq peek reaches the local pipeline through AWS_ENDPOINT_URL_SQS, with no credentials or region set", async () => {
-    const { code, stdout, stderr } = await run("bin/dlq.ts", ["peek", "--dlq", queues.deadLetterQueueUrl], { AWS_ENDPOINT_URL_SQS: queues.endpoint });
+    const { code, stdout, stderr } = await run("bin/dlq.ts", ["peek", "--dlq", queues.deadLetterQueueUrl], {
+      AWS_ENDPOINT_URL_SQS: queues.endpoint,
+    });
     expect(stderr).toBe("");
     expect(code).toBe(0);
     expect(stdout).toContain("tiktok-relay-dlq: 3 messages read, grouped by reason; nothing was removed");
@@ -57,6 +70,10 @@ describe("the command-line entry points", () => {
     expect(await depth(queues.client, queues.eventsQueueUrl)).toBe(2);
 
     const wrong = await run("bin/redrive.ts", ["--dlq", queues.deadLetterQueueUrl, "--older-than", "soon"]);
-    expect(wrong).toEqual({ code: 2, stdout: "", stderr: 'error: --older-than needs a duration like 30m, 2h or 3d, not "soon" (see --help)\n' });
+    expect(wrong).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: 'error: --older-than needs a duration like 30m, 2h or 3d, not "soon" (see --help)\n',
+    });
   });
 });

@@ -1,12 +1,18 @@
 import { CloudFormationClient, CloudFormationServiceException, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
-import { CreateQueueCommand, GetQueueAttributesCommand, SetQueueAttributesCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  SendMessageCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { deadLetterAttributes } from "../../lambdas/core/dead-letter";
 import { parseDlqArgs, parseRedriveArgs } from "../../cli/args";
 import { runDlq, runRedrive } from "../../cli/commands";
 import { guarded } from "../../cli/errors";
-import { startLocalQueues, type LocalQueues } from "../../local/sqs-server";
+import { deadLetterAttributes } from "../../lambdas/core/dead-letter";
+import { type LocalQueues, startLocalQueues } from "../../local/sqs-server";
 import { depth, takeAll } from "../support/queues";
 
 // Finding the queues: the stack's outputs (CloudFormation, which has no local server, is mocked), SQS's
@@ -43,7 +49,12 @@ beforeEach(async () => {
     Stacks: [{ StackName: "SomethingElse", StackStatus: "CREATE_COMPLETE", CreationTime: new Date(), Outputs: [] }],
   });
   cloudFormation.on(DescribeStacksCommand, { StackName: "Missing" }).rejects(
-    new CloudFormationServiceException({ name: "ValidationError", $fault: "client", $metadata: {}, message: "Stack with id Missing does not exist" }),
+    new CloudFormationServiceException({
+      name: "ValidationError",
+      $fault: "client",
+      $metadata: {},
+      message: "Stack with id Missing does not exist",
+    }),
   );
   await takeAll(queues.client, queues.eventsQueueUrl);
   await takeAll(queues.client, queues.deadLetterQueueUrl);
@@ -114,7 +125,9 @@ describe("queue discovery", () => {
   });
 
   it("errors in one line with the fix: missing stack, stack without outputs, unknown queue, no or several source queues", async () => {
-    const { Attributes } = await queues.client.send(new GetQueueAttributesCommand({ QueueUrl: queues.deadLetterQueueUrl, AttributeNames: ["QueueArn"] }));
+    const { Attributes } = await queues.client.send(
+      new GetQueueAttributesCommand({ QueueUrl: queues.deadLetterQueueUrl, AttributeNames: ["QueueArn"] }),
+    );
     const { QueueUrl: orphan } = await queues.client.send(new CreateQueueCommand({ QueueName: "orphan-dlq" }));
     const unknownUrl = queues.deadLetterQueueUrl.replace("tiktok-relay-dlq", "no-such-queue");
 
@@ -123,7 +136,10 @@ describe("queue discovery", () => {
         ["--stack", "Missing"],
         'error: stack "Missing" not found in eu-west-1: check --stack (the name given to cdk deploy, TikTokEventsRelay by default) and AWS_REGION/AWS_PROFILE',
       ],
-      [["--stack", "SomethingElse"], 'error: stack "SomethingElse" has no output DeadLetterQueueUrl: is it a tiktok-events-relay stack? (or pass --dlq and --queue)'],
+      [
+        ["--stack", "SomethingElse"],
+        'error: stack "SomethingElse" has no output DeadLetterQueueUrl: is it a tiktok-events-relay stack? (or pass --dlq and --queue)',
+      ],
       [
         ["--dlq", unknownUrl],
         `error: dead-letter queue not found: ${unknownUrl} (check the URL, the region, and for the local pipeline the URL and AWS_ENDPOINT_URL_SQS that npm start prints)`,
@@ -150,18 +166,28 @@ describe("queue discovery", () => {
     // Detach rather than delete: local-aws-sqs keeps listing a deleted queue as a source for 60 s.
     await queues.client.send(new SetQueueAttributesCommand({ QueueUrl: second, Attributes: { RedrivePolicy: "" } }));
     expect(several.code).toBe(1);
-    expect(several.output).toMatch(/^error: 2 queues use tiktok-relay-dlq as their dead-letter queue \(\S+tiktok-relay-events, \S+second-source\): choose one with --queue <URL>$/);
+    expect(several.output).toMatch(
+      /^error: 2 queues use tiktok-relay-dlq as their dead-letter queue \(\S+tiktok-relay-events, \S+second-source\): choose one with --queue <URL>$/,
+    );
   });
 
   it("an empty DLQ is nothing to redrive, in both modes, with exit code 0", async () => {
     const flags = ["--dlq", queues.deadLetterQueueUrl];
     expect(await run("redrive", flags)).toMatchObject({ code: 0, output: "nothing to redrive: tiktok-relay-dlq is empty" });
-    expect(await run("redrive", [...flags, "--reason", "50000"])).toMatchObject({ code: 0, output: "nothing to redrive: tiktok-relay-dlq is empty" });
+    expect(await run("redrive", [...flags, "--reason", "50000"])).toMatchObject({
+      code: 0,
+      output: "nothing to redrive: tiktok-relay-dlq is empty",
+    });
   });
 
   it("no credentials: says how to configure them, and how to reach the local pipeline instead", async () => {
     const noCredentials = Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" });
-    const sqs = new SQSClient({ region: "us-east-1", endpoint: queues.endpoint, credentials: () => Promise.reject(noCredentials), maxAttempts: 1 });
+    const sqs = new SQSClient({
+      region: "us-east-1",
+      endpoint: queues.endpoint,
+      credentials: () => Promise.reject(noCredentials),
+      maxAttempts: 1,
+    });
     const { code, output } = await run("redrive", ["--dlq", queues.deadLetterQueueUrl], sqs);
     sqs.destroy();
     expect(code).toBe(1);

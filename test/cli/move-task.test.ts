@@ -1,10 +1,10 @@
 import { GetQueueAttributesCommand, ListMessageMoveTasksCommand, ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { deadLetterAttributes } from "../../lambdas/core/dead-letter";
 import { parseRedriveArgs } from "../../cli/args";
 import { runRedrive } from "../../cli/commands";
 import { guarded } from "../../cli/errors";
-import { startLocalQueues, type LocalQueues } from "../../local/sqs-server";
+import { deadLetterAttributes } from "../../lambdas/core/dead-letter";
+import { type LocalQueues, startLocalQueues } from "../../local/sqs-server";
 import { depth, takeAll, waitFor } from "../support/queues";
 
 // The whole-DLQ redrive: an SQS message move task on the real SQS protocol (local-aws-sqs), started,
@@ -69,7 +69,9 @@ async function redrive(argv: string[]) {
 }
 
 async function taskRunning(): Promise<boolean> {
-  const { Attributes } = await queues.client.send(new GetQueueAttributesCommand({ QueueUrl: queues.deadLetterQueueUrl, AttributeNames: ["QueueArn"] }));
+  const { Attributes } = await queues.client.send(
+    new GetQueueAttributesCommand({ QueueUrl: queues.deadLetterQueueUrl, AttributeNames: ["QueueArn"] }),
+  );
   const { Results = [] } = await queues.client.send(new ListMessageMoveTasksCommand({ SourceArn: Attributes!.QueueArn!, MaxResults: 10 }));
   return Results.some((task) => task.Status === "RUNNING");
 }
@@ -116,7 +118,9 @@ describe("redrive with an SQS move task", () => {
     const second = await redrive(dlqFlags());
     expect(second.code).toBe(1);
     expect(second.lines).toHaveLength(1);
-    expect(second.output).toMatch(/^error: a move task is already running on this DLQ \(\d of 6 moved\): follow it with `npm run redrive -- --dlq \S+ --follow` or stop it with `npm run redrive -- --dlq \S+ --cancel`$/);
+    expect(second.output).toMatch(
+      /^error: a move task is already running on this DLQ \(\d of 6 moved\): follow it with `npm run redrive -- --dlq \S+ --follow` or stop it with `npm run redrive -- --dlq \S+ --cancel`$/,
+    );
 
     const cancel = await redrive([...dlqFlags(), "--cancel"]);
     expect(cancel.code).toBe(0);
@@ -144,8 +148,12 @@ describe("redrive with an SQS move task", () => {
     expect(followed.lines.at(-1)).toBe("done: 2 messages moved back");
     expect((await started).code).toBe(0);
 
-    expect((await redrive([...dlqFlags(), "--cancel"])).output).toBe("error: no move task is running on tiktok-relay-dlq: nothing to cancel");
-    expect((await redrive([...dlqFlags(), "--follow"])).output).toBe("error: no move task is running on tiktok-relay-dlq: nothing to follow");
+    expect((await redrive([...dlqFlags(), "--cancel"])).output).toBe(
+      "error: no move task is running on tiktok-relay-dlq: nothing to cancel",
+    );
+    expect((await redrive([...dlqFlags(), "--follow"])).output).toBe(
+      "error: no move task is running on tiktok-relay-dlq: nothing to follow",
+    );
   });
 
   it("says there is nothing to redrive when the DLQ is empty, and exits 0", async () => {

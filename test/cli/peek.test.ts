@@ -1,11 +1,11 @@
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { deadLetterAttributes } from "../../lambdas/core/dead-letter";
 import { parseDlqArgs } from "../../cli/args";
 import { runDlq } from "../../cli/commands";
 import { guarded } from "../../cli/errors";
 import { scanQueue } from "../../cli/scan";
-import { startLocalQueues, type LocalQueues } from "../../local/sqs-server";
+import { deadLetterAttributes } from "../../lambdas/core/dead-letter";
+import { type LocalQueues, startLocalQueues } from "../../local/sqs-server";
 import { depth, takeAll } from "../support/queues";
 
 // `npm run dlq -- peek`: grouped by reason, with a sample a person can act on, no hashed identifier or body,
@@ -50,8 +50,9 @@ async function deadLetter(id: string, event: string, reason?: string): Promise<v
 
 async function dlq(...argv: string[]) {
   const lines: string[] = [];
-  const code = await guarded(() => runDlq(parseDlqArgs(argv), { sqs: queues.client, print: (line) => lines.push(line), scan: FAST_SCAN }), (line) =>
-    lines.push(line),
+  const code = await guarded(
+    () => runDlq(parseDlqArgs(argv), { sqs: queues.client, print: (line) => lines.push(line), scan: FAST_SCAN }),
+    (line) => lines.push(line),
   );
   return { code, lines, output: lines.join("\n") };
 }
@@ -80,7 +81,9 @@ describe("dlq peek", () => {
       "",
       "reason unknown: 1 message",
       "  events:  AddToCart 1",
-      expect.stringMatching(/^ {2}sample: {2}event_id=crash-0 {2}event=AddToCart {2}failed_at=\d{4}-\d\d-\d\dT[\d:.]+Z \(sent\) {2}attempts=-$/),
+      expect.stringMatching(
+        /^ {2}sample: {2}event_id=crash-0 {2}event=AddToCart {2}failed_at=\d{4}-\d\d-\d\dT[\d:.]+Z \(sent\) {2}attempts=-$/,
+      ),
       "           reason_detail: moved by SQS after maxReceiveCount receives, without a reason from the sender",
     ]);
     for (const secret of [EMAIL_HASH, PHONE_HASH, "pixel_code", "62.5", "{"]) expect(output).not.toContain(secret);
@@ -99,7 +102,10 @@ describe("dlq peek", () => {
   });
 
   it("says when the DLQ is empty", async () => {
-    expect(await dlq("peek", "--dlq", queues.deadLetterQueueUrl)).toMatchObject({ code: 0, output: "tiktok-relay-dlq is empty: nothing to look at" });
+    expect(await dlq("peek", "--dlq", queues.deadLetterQueueUrl)).toMatchObject({
+      code: 0,
+      output: "tiktok-relay-dlq is empty: nothing to look at",
+    });
   });
 
   it("counts a message delivered twice once, and still ends", async () => {

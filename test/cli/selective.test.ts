@@ -1,10 +1,10 @@
-import { CreateQueueCommand, SendMessageCommand, type Message } from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, type Message, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { deadLetterAttributes } from "../../lambdas/core/dead-letter";
 import { parseRedriveArgs } from "../../cli/args";
 import { runRedrive } from "../../cli/commands";
 import { guarded } from "../../cli/errors";
-import { startLocalQueues, type LocalQueues } from "../../local/sqs-server";
+import { deadLetterAttributes } from "../../lambdas/core/dead-letter";
+import { type LocalQueues, startLocalQueues } from "../../local/sqs-server";
 import { depth, takeAll } from "../support/queues";
 
 // Selective redrive on the real SQS protocol: exactly the matching messages go back to the events queue,
@@ -74,14 +74,22 @@ beforeEach(async () => {
 async function redrive(...flags: string[]) {
   const lines: string[] = [];
   const code = await guarded(
-    () => runRedrive(parseRedriveArgs(["--dlq", queues.deadLetterQueueUrl, ...flags]), { sqs: queues.client, print: (line) => lines.push(line), scan: FAST_SCAN }),
+    () =>
+      runRedrive(parseRedriveArgs(["--dlq", queues.deadLetterQueueUrl, ...flags]), {
+        sqs: queues.client,
+        print: (line) => lines.push(line),
+        scan: FAST_SCAN,
+      }),
     (line) => lines.push(line),
   );
   return { code, lines };
 }
 
 const ids = (messages: Message[]) => messages.map((m) => JSON.parse(m.Body!).event.event_id as string).sort();
-const seedIds = (keep: (seed: Seed) => boolean) => SEEDS.filter(keep).map((seed) => seed.id).sort();
+const seedIds = (keep: (seed: Seed) => boolean) =>
+  SEEDS.filter(keep)
+    .map((seed) => seed.id)
+    .sort();
 
 describe("selective redrive", () => {
   it("--reason 50000 moves exactly those 5, with their bodies and only the event_name attribute; the DLQ keeps 6", async () => {
@@ -138,7 +146,9 @@ describe("selective redrive", () => {
     expect(code).toBe(0);
     const wouldMove = lines.filter((line) => line.startsWith("would move  "));
     expect(wouldMove).toHaveLength(5);
-    expect(wouldMove).toContainEqual(expect.stringMatching(/^would move {2}err-cp-0 {2}CompletePayment {2}reason=50000 {2}failed_at=\d{4}-\d\d-\d\dT/));
+    expect(wouldMove).toContainEqual(
+      expect.stringMatching(/^would move {2}err-cp-0 {2}CompletePayment {2}reason=50000 {2}failed_at=\d{4}-\d\d-\d\dT/),
+    );
     expect(lines.slice(5)).toEqual([
       "dry run: would move 5 of 11 messages from tiktok-relay-dlq to tiktok-relay-events; nothing was changed",
       "  reason   would move  skipped",
@@ -155,13 +165,17 @@ describe("selective redrive", () => {
 });
 
 function snapshot(messages: Pick<Message, "MessageId" | "Body" | "MessageAttributes">[]) {
-  return messages.map((m) => ({ id: m.MessageId, body: m.Body, attributes: m.MessageAttributes })).sort((a, b) => a.body!.localeCompare(b.body!));
+  return messages
+    .map((m) => ({ id: m.MessageId, body: m.Body, attributes: m.MessageAttributes }))
+    .sort((a, b) => a.body!.localeCompare(b.body!));
 }
 
 describe("selective redrive when the destination refuses a message", () => {
   it("keeps that message in the DLQ, moves the others, and exits 1", async () => {
     // A real refusal from the server: a destination whose size limit the big message exceeds.
-    const { QueueUrl: small } = await queues.client.send(new CreateQueueCommand({ QueueName: "small-target", Attributes: { MaximumMessageSize: "1024" } }));
+    const { QueueUrl: small } = await queues.client.send(
+      new CreateQueueCommand({ QueueName: "small-target", Attributes: { MaximumMessageSize: "1024" } }),
+    );
     const big = { id: "big-0", event: "Lead", reason: "50000", failedAgoMs: HOUR };
     await queues.client.send(
       new SendMessageCommand({

@@ -58,7 +58,8 @@ describe("layer boundaries", () => {
       for (const file of sources(`lambdas/${handler}`)) {
         for (const spec of importsOf(file)) {
           const to = target(file, spec);
-          if (to.startsWith("lambdas/")) expect(to, `${file} imports ${spec}`).toMatch(new RegExp(`^lambdas/(core|contract|aws|${handler})\\b`));
+          if (to.startsWith("lambdas/"))
+            expect(to, `${file} imports ${spec}`).toMatch(new RegExp(`^lambdas/(core|contract|aws|${handler})\\b`));
         }
       }
     }

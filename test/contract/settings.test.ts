@@ -44,7 +44,9 @@ describe("README's local configuration table", () => {
 
 describe("README's CDK context table", () => {
   const rows = table("### Configuration (CDK context)");
-  const scalar = Object.entries(RELAY_CONFIG_DEFAULTS).filter(([key, value]) => typeof value !== "object" && value !== "" && !key.startsWith("woocommerce"));
+  const scalar = Object.entries(RELAY_CONFIG_DEFAULTS).filter(
+    ([key, value]) => typeof value !== "object" && value !== "" && !key.startsWith("woocommerce"),
+  );
 
   it.each(scalar)("documents %s with its default", (key, value) => {
     expect(rows.get(key), `${key} is missing from the README`).toBeDefined();
@@ -88,7 +90,9 @@ describe("README's WooCommerce settings table", () => {
 describe("the stack's function environments", () => {
   const known = new Set<string>([...Object.values(ENV), ...Object.values(INTEGER_SETTINGS).map((s) => s.env), "NODE_OPTIONS"]);
   const { resources } = synthRelay({ pixelCode: "C4PIXEL0000000000001", corsAllowOrigins: "https://shop.example", testEventCode: "T1" });
-  const functions = Object.entries(resources).filter(([, r]) => r.Type === "AWS::Lambda::Function" && (r.Properties.Environment as object | undefined));
+  const functions = Object.entries(resources).filter(
+    ([, r]) => r.Type === "AWS::Lambda::Function" && (r.Properties.Environment as object | undefined),
+  );
 
   it("name only variables of the contract, which the functions read", () => {
     expect(functions.length).toBe(4);

@@ -25,7 +25,12 @@ describe("readIngestConfig", () => {
   });
 
   it("blank values count as unset", () => {
-    const config = readIngestConfig({ TIKTOK_PIXEL_CODE: "  ", MAX_EVENT_AGE_DAYS: "", ALLOW_CUSTOM_EVENTS: " ", DEFAULT_PHONE_COUNTRY: "" });
+    const config = readIngestConfig({
+      TIKTOK_PIXEL_CODE: "  ",
+      MAX_EVENT_AGE_DAYS: "",
+      ALLOW_CUSTOM_EVENTS: " ",
+      DEFAULT_PHONE_COUNTRY: "",
+    });
     expect(config.pixelCode).toBeUndefined();
     expect(config.maxEventAgeDays).toBe(7);
     expect(config.allowCustomEvents).toBe(false);

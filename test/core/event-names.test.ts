@@ -3,10 +3,29 @@ import { isStandardEvent, STANDARD_EVENTS, suggestEventName } from "../../lambda
 
 // The list from the reference (tiktok-events-api.md, "Events"), typed out here on purpose.
 const REFERENCE_NAMES = [
-  "AddPaymentInfo", "AddToCart", "AddToWishlist", "ApplicationApproval", "ClickButton", "CompletePayment",
-  "CompleteRegistration", "Contact", "CustomizeProduct", "Download", "FindLocation", "InitiateCheckout",
-  "Lead", "PlaceAnOrder", "Purchase", "Schedule", "Search", "StartTrial", "SubmitApplication", "SubmitForm",
-  "Subscribe", "ViewContent", "Pageview",
+  "AddPaymentInfo",
+  "AddToCart",
+  "AddToWishlist",
+  "ApplicationApproval",
+  "ClickButton",
+  "CompletePayment",
+  "CompleteRegistration",
+  "Contact",
+  "CustomizeProduct",
+  "Download",
+  "FindLocation",
+  "InitiateCheckout",
+  "Lead",
+  "PlaceAnOrder",
+  "Purchase",
+  "Schedule",
+  "Search",
+  "StartTrial",
+  "SubmitApplication",
+  "SubmitForm",
+  "Subscribe",
+  "ViewContent",
+  "Pageview",
 ];
 
 describe("standard event names", () => {

@@ -100,8 +100,8 @@ describe("values that already are SHA-256 hex pass through lower-cased, never ha
   it("63 or 65 hex characters are not a hash and are treated as plain values", () => {
     expect(isSha256Hex(lower)).toBe(true);
     expect(isSha256Hex(lower.slice(1))).toBe(false);
-    expect(isSha256Hex(lower + "a")).toBe(false);
-    expect(isSha256Hex("g" + lower.slice(1))).toBe(false);
+    expect(isSha256Hex(`${lower}a`)).toBe(false);
+    expect(isSha256Hex(`g${lower.slice(1)}`)).toBe(false);
     const external63 = lower.slice(1);
     expect(hashExternalId(external63)).toEqual({ ok: true, hash: sha(external63) });
   });

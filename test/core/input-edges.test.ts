@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { readIngestConfig } from "../../lambdas/core/config";
 import { parseEventTime } from "../../lambdas/core/event-time";
-import { prepareEvent, type PrepareOptions } from "../../lambdas/core/prepare";
+import { type PrepareOptions, prepareEvent } from "../../lambdas/core/prepare";
 
 // Edge cases found while reviewing the core: each once let a wrong value through or refused a right one.
 
@@ -31,9 +31,11 @@ describe("event_time calendar checks", () => {
 
 describe("identifier edge cases", () => {
   it("a numeric external_id beyond 2^53 is refused (its digits would change), a string one is hashed as given", () => {
+    // biome-ignore lint/correctness/noPrecisionLoss: the point: a number JSON cannot carry exactly.
     const refused = prepareEvent(event({ user: { external_id: 12345678901234567890 } }), 0, options);
     expect(refused.ok).toBe(false);
-    if (!refused.ok) expect(refused.issues[0]).toMatchObject({ path: "user.external_id", message: expect.stringContaining("send it as a string") });
+    if (!refused.ok)
+      expect(refused.issues[0]).toMatchObject({ path: "user.external_id", message: expect.stringContaining("send it as a string") });
     const accepted = prepareEvent(event({ user: { external_id: "12345678901234567890" } }), 0, options);
     expect(accepted.ok && accepted.event.user?.external_id).toBe(sha256("12345678901234567890"));
   });
@@ -51,7 +53,11 @@ describe("identifier edge cases", () => {
   it("several unknown fields are reported one issue each, with their paths", () => {
     const result = prepareEvent(event({ user: { mail: "x", phon: "y" } }), 3, options);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.issues.map((issue) => [issue.index, issue.path])).toEqual([[3, "user.mail"], [3, "user.phon"]]);
+    if (!result.ok)
+      expect(result.issues.map((issue) => [issue.index, issue.path])).toEqual([
+        [3, "user.mail"],
+        [3, "user.phon"],
+      ]);
   });
 });
 

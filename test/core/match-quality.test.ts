@@ -3,7 +3,12 @@ import { coverageScore, hasStrongKey, MATCH_KEY_WEIGHTS, matchKeys, purchaseMatc
 import { prepareEvent } from "../../lambdas/core/prepare";
 import type { TikTokEvent } from "../../lambdas/core/schema";
 
-const event = (user: Record<string, string>, name = "CompletePayment"): TikTokEvent => ({ event: name, event_time: 1, event_id: "e", user });
+const event = (user: Record<string, string>, name = "CompletePayment"): TikTokEvent => ({
+  event: name,
+  event_time: 1,
+  event_id: "e",
+  user,
+});
 const h = "a".repeat(64);
 
 describe("match keys", () => {
@@ -25,14 +30,22 @@ describe("match keys", () => {
   });
 
   it("warns about a purchase without a strong key, not about other events", () => {
-    expect(purchaseMatchWarning(event({ ip: "1.2.3.4" }), ["ip"])).toMatch(/^CompletePayment without email, phone or ttclid will rarely match/);
+    expect(purchaseMatchWarning(event({ ip: "1.2.3.4" }), ["ip"])).toMatch(
+      /^CompletePayment without email, phone or ttclid will rarely match/,
+    );
     expect(purchaseMatchWarning(event({ ip: "1.2.3.4" }, "AddToCart"), ["ip"])).toBeUndefined();
     expect(purchaseMatchWarning(event({ phone: h }), ["phone"])).toBeUndefined();
   });
 
   it("counts only identifiers that survive normalisation: a phone dropped as unreadable is not a match key", () => {
     const result = prepareEvent(
-      { event: "Purchase", event_id: "p", event_time: 1_767_225_600, user: { phone: "not a phone", ip: "203.0.113.9" }, properties: { currency: "USD", value: 1 } },
+      {
+        event: "Purchase",
+        event_id: "p",
+        event_time: 1_767_225_600,
+        user: { phone: "not a phone", ip: "203.0.113.9" },
+        properties: { currency: "USD", value: 1 },
+      },
       0,
       { nowSeconds: 1_767_225_660, defaultPhoneCountry: "US", maxEventAgeDays: 7, allowCustomEvents: false },
     );

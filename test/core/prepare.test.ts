@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { STANDARD_EVENTS } from "../../lambdas/core/event-names";
-import { prepareEvent, type PrepareOptions, type PrepareResult } from "../../lambdas/core/prepare";
+import { type PrepareOptions, type PrepareResult, prepareEvent } from "../../lambdas/core/prepare";
 import type { EventIssue } from "../../lambdas/core/schema";
 
 const sha = (normalised: string) => createHash("sha256").update(normalised, "utf8").digest("hex");
@@ -235,19 +235,21 @@ describe("prepareEvent: strict shape", () => {
 
   it.each([
     ["event_id", { event_id: "x".repeat(129) }, "event_id"],
-    ["user.email", { user: { email: "a@b.c" + "x".repeat(252) } }, "user.email"],
+    ["user.email", { user: { email: `a@b.c${"x".repeat(252)}` } }, "user.email"],
     ["user.user_agent", { user: { user_agent: "x".repeat(1025) } }, "user.user_agent"],
-    ["page.url", { page: { url: "https://x/" + "x".repeat(2039) } }, "page.url"],
-    ["properties.contents.0.content_name", { properties: { contents: [{ content_id: "a", content_name: "x".repeat(1025) }] } }, "properties.contents.0.content_name"],
+    ["page.url", { page: { url: `https://x/${"x".repeat(2039)}` } }, "page.url"],
+    [
+      "properties.contents.0.content_name",
+      { properties: { contents: [{ content_id: "a", content_name: "x".repeat(1025) }] } },
+      "properties.contents.0.content_name",
+    ],
   ])("a string longer than its limit at %s is an issue naming the path", (_name, extra, path) => {
     const issues = rejected(prepareEvent(base(extra), 0, OPTIONS));
     expect(paths(issues)).toEqual([path]);
   });
 
   it("strings exactly at their limit are accepted", () => {
-    const result = accepted(
-      prepareEvent(base({ event_id: "x".repeat(128), page: { url: "https://x/" + "x".repeat(2038) } }), 0, OPTIONS),
-    );
+    const result = accepted(prepareEvent(base({ event_id: "x".repeat(128), page: { url: `https://x/${"x".repeat(2038)}` } }), 0, OPTIONS));
     expect(result.event.event_id).toBe("x".repeat(128));
     expect(result.event.page?.url).toHaveLength(2048);
   });
@@ -266,7 +268,7 @@ describe("prepareEvent: strict shape", () => {
     expect(paths(rejected(prepareEvent(ctor, 0, OPTIONS)))).toEqual(["user.constructor"]);
     expect(paths(rejected(prepareEvent(top, 0, OPTIONS)))).toEqual(["__proto__"]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(Object.prototype.hasOwnProperty.call(Object.prototype, "polluted")).toBe(false);
+    expect(Object.hasOwn(Object.prototype, "polluted")).toBe(false);
   });
 });
 
@@ -291,9 +293,8 @@ describe("prepareEvent: user identifiers", () => {
   });
 
   it("the default phone country is used for national numbers", () => {
-    const user = accepted(
-      prepareEvent(base({ user: { phone: "020 7946 0958" } }), 0, { ...OPTIONS, defaultPhoneCountry: "GB" }),
-    ).event.user;
+    const user = accepted(prepareEvent(base({ user: { phone: "020 7946 0958" } }), 0, { ...OPTIONS, defaultPhoneCountry: "GB" })).event
+      .user;
     expect(user).toEqual({ phone: sha("+442079460958") });
   });
 
@@ -315,7 +316,11 @@ describe("prepareEvent: user identifiers", () => {
   it("already-hashed identifiers are passed through lower-cased, not hashed again", () => {
     const h = sha("john.doe@example.com");
     const user = accepted(
-      prepareEvent(base({ user: { email: h.toUpperCase(), phone: h, external_id: h, first_name: h, last_name: h, zip_code: h } }), 0, OPTIONS),
+      prepareEvent(
+        base({ user: { email: h.toUpperCase(), phone: h, external_id: h, first_name: h, last_name: h, zip_code: h } }),
+        0,
+        OPTIONS,
+      ),
     ).event.user;
     expect(user).toEqual({ email: h, phone: h, external_id: h, first_name: h, last_name: h, zip_code: h });
   });

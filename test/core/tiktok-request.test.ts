@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { buildRequestBody, buildRequests, MAX_EVENTS_PER_REQUEST } from "../../lambdas/core/tiktok-request";
-import { webDestination, type Destination } from "../../lambdas/core/destination";
+import { type Destination, webDestination } from "../../lambdas/core/destination";
 import type { QueuedEvent } from "../../lambdas/core/queued-event";
 import type { TikTokEvent } from "../../lambdas/core/schema";
+import { buildRequestBody, buildRequests, MAX_EVENTS_PER_REQUEST } from "../../lambdas/core/tiktok-request";
 
 const PIXEL_A = "CAAAAAAAAAAAAAAAAAAA";
 const PIXEL_B = "CBBBBBBBBBBBBBBBBBBB";
@@ -75,7 +75,7 @@ describe("buildRequests", () => {
     expect(requests[0]?.keys[999]).toBe("k999");
     expect(requests[1]?.keys).toEqual(["k1000"]);
     for (const request of requests) {
-      request.keys.forEach((key, i) => expect(request.body.data[i]?.event_id).toBe(key));
+      for (const [i, key] of request.keys.entries()) expect(request.body.data[i]?.event_id).toBe(key);
     }
   });
 

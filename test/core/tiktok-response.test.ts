@@ -68,7 +68,7 @@ describe("parseReply", () => {
   });
 
   it("an HTML error page is not JSON: no code, the start of the body in the message, retried", () => {
-    const html = "<html><head><title>502 Bad Gateway</title></head><body>" + "x".repeat(500) + "</body></html>";
+    const html = `<html><head><title>502 Bad Gateway</title></head><body>${"x".repeat(500)}</body></html>`;
     const reply = parseReply(502, html);
     expect(reply.code).toBeUndefined();
     expect(reply.httpStatus).toBe(502);

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readDeadLetter } from "../../lambdas/core/dead-letter";
 import type { LocalPipeline } from "../../local/pipeline";
-import { startTestPipeline } from "../support/pipeline";
 import { sqsClientFor } from "../../local/sqs-server";
-import { startFakeTikTok, type FakeTikTok } from "../support/fake-tiktok";
+import { type FakeTikTok, startFakeTikTok } from "../support/fake-tiktok";
+import { startTestPipeline } from "../support/pipeline";
 import { depth, takeAll, waitFor } from "../support/queues";
 
 // An event TikTok never accepts is not lost: it is retried until maxReceiveCount, then waits in the DLQ.
@@ -40,7 +40,12 @@ describe("local pipeline dead-lettering", () => {
     const [dead] = await takeAll(sqs, pipeline.deadLetterQueueUrl);
     expect(JSON.parse(dead!.Body!).event.event_id).toBe("lead-1");
     // moved by the sender on its last attempt, so it says why
-    expect(readDeadLetter(dead!.MessageAttributes)).toMatchObject({ reason: "50000", detail: "internal error", eventId: "lead-1", attempts: 2 });
+    expect(readDeadLetter(dead!.MessageAttributes)).toMatchObject({
+      reason: "50000",
+      detail: "internal error",
+      eventId: "lead-1",
+      attempts: 2,
+    });
     expect(dead!.Body).not.toContain("a@b.co");
     sqs.destroy();
   });

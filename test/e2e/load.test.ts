@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalPipeline } from "../../local/pipeline";
+import { type FakeTikTok, startFakeTikTok } from "../support/fake-tiktok";
 import { startTestPipeline } from "../support/pipeline";
-import { startFakeTikTok, type FakeTikTok } from "../support/fake-tiktok";
 import { waitFor } from "../support/queues";
 
 // The local pipeline under concurrent callers (loopback only, bounded in time): every event answered 202
@@ -43,7 +43,11 @@ describe("load", () => {
             user: { email: `load${sequence}@example.com`, ip: "203.0.113.5" },
             properties: { currency: "USD", value: 3, contents: [{ content_id: sequence, quantity: 1, price: 3 }] },
           }));
-          const response = await fetch(pipeline.eventsUrl, { method: "POST", headers: { Authorization: "Bearer k" }, body: JSON.stringify({ data }) });
+          const response = await fetch(pipeline.eventsUrl, {
+            method: "POST",
+            headers: { Authorization: "Bearer k" },
+            body: JSON.stringify({ data }),
+          });
           statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
           const body = (await response.json()) as { event_ids?: string[] };
           if (response.status === 202) accepted.push(...body.event_ids!);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sqsClientFor } from "../../local/sqs-server";
 import type { LocalPipeline } from "../../local/pipeline";
+import { sqsClientFor } from "../../local/sqs-server";
+import { type FakeTikTok, startFakeTikTok } from "../support/fake-tiktok";
 import { startTestPipeline } from "../support/pipeline";
-import { startFakeTikTok, type FakeTikTok } from "../support/fake-tiktok";
 import { depth, waitFor } from "../support/queues";
 
 // `npm start`'s pipeline, in-process: real HTTP in, the embedded SQS server, the event source poller,
@@ -44,7 +44,9 @@ describe("local pipeline end to end", () => {
       Array.from({ length: 5 }, (_, chunk) => post({ data: events.slice(chunk * 500, chunk * 500 + 500) })),
     );
     expect(responses.map((response) => response.status)).toEqual([202, 202, 202, 202, 202]);
-    const accepted = (await Promise.all(responses.map((response) => response.json() as Promise<{ event_ids: string[] }>))).flatMap((body) => body.event_ids);
+    const accepted = (await Promise.all(responses.map((response) => response.json() as Promise<{ event_ids: string[] }>))).flatMap(
+      (body) => body.event_ids,
+    );
     expect(accepted).toHaveLength(2500);
 
     await waitFor(() => tiktok.deliveredIds().length >= 2500, 60_000, "2,500 events at the fake TikTok");
@@ -59,7 +61,10 @@ describe("local pipeline end to end", () => {
     const allBytes = tiktok.requests.map((request) => request.raw).join("");
     expect(allBytes).not.toContain("@example.com");
     expect(allBytes).not.toContain("+1650555");
-    const first = tiktok.requests[0]!.body.data[0]! as unknown as { user: { email: string }; properties: { contents: { content_id: unknown }[] } };
+    const first = tiktok.requests[0]!.body.data[0]! as unknown as {
+      user: { email: string };
+      properties: { contents: { content_id: unknown }[] };
+    };
     expect(first.user.email).toMatch(/^[0-9a-f]{64}$/);
     expect(typeof first.properties.contents[0]!.content_id).toBe("string");
 

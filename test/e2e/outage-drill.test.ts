@@ -3,9 +3,9 @@ import { parseRedriveArgs } from "../../cli/args";
 import { runRedrive } from "../../cli/commands";
 import { readDeadLetter } from "../../lambdas/core/dead-letter";
 import type { LocalPipeline } from "../../local/pipeline";
-import { startTestPipeline } from "../support/pipeline";
 import { sqsClientFor } from "../../local/sqs-server";
-import { ok, startFakeTikTok, type Answer, type FakeTikTok, type ReceivedRequest } from "../support/fake-tiktok";
+import { type Answer, type FakeTikTok, ok, type ReceivedRequest, startFakeTikTok } from "../support/fake-tiktok";
+import { startTestPipeline } from "../support/pipeline";
 import { depth, takeAll, waitFor } from "../support/queues";
 
 // The outage drill: TikTok fails in every way it can for a while, every event ends up in the DLQ, TikTok
@@ -87,7 +87,11 @@ describe("outage drill", () => {
     // TikTok recovers; one command puts the DLQ back.
     phase = "up";
     const printed: string[] = [];
-    const exit = await runRedrive(parseRedriveArgs(["--dlq", pipeline.deadLetterQueueUrl]), { sqs, print: (line) => printed.push(line), pollMs: 100 });
+    const exit = await runRedrive(parseRedriveArgs(["--dlq", pipeline.deadLetterQueueUrl]), {
+      sqs,
+      print: (line) => printed.push(line),
+      pollMs: 100,
+    });
     expect(exit).toBe(0);
 
     await waitFor(() => tiktok.deliveredIds().length >= 1000, 60_000, "1,000 deliveries after the redrive");
@@ -106,7 +110,9 @@ describe("outage drill", () => {
     // ...and once isolated (alone in a request answered 40002) they were never sent again.
     const after = tiktok.requests.slice(outageRequests);
     for (const id of BAD) {
-      const carrying = after.map((request, index) => ({ request, index })).filter(({ request }) => request.body.data.some((event) => event.event_id === id));
+      const carrying = after
+        .map((request, index) => ({ request, index }))
+        .filter(({ request }) => request.body.data.some((event) => event.event_id === id));
       const isolated = carrying.findIndex(({ request }) => request.body.data.length === 1);
       expect(isolated).toBe(carrying.length - 1);
     }

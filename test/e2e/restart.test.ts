@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalQueues, type LocalQueues } from "../../local/sqs-server";
-import { ok, startFakeTikTok, type FakeTikTok } from "../support/fake-tiktok";
+import { type LocalQueues, startLocalQueues } from "../../local/sqs-server";
+import { type FakeTikTok, ok, startFakeTikTok } from "../support/fake-tiktok";
 import { depth, waitFor } from "../support/queues";
-import { startRelayProcess, type RelayProcess } from "../support/relay-process";
+import { type RelayProcess, startRelayProcess } from "../support/relay-process";
 
 // Kill -9 the relay in the middle of sending, start it again on the same queue server (SQS_ENDPOINT): every
 // event that got a 202 still reaches TikTok. Messages the dead process had in flight come back after the
@@ -46,8 +46,18 @@ describe("restart", () => {
     const now = Math.floor(Date.now() / 1000);
     const ids = Array.from({ length: 600 }, (_, i) => `order-${i}`);
     for (let start = 0; start < ids.length; start += 100) {
-      const data = ids.slice(start, start + 100).map((id) => ({ event: "CompletePayment", event_id: id, event_time: now, user: { email: `${id}@example.com` }, properties: { currency: "USD", value: 1 } }));
-      const response = await fetch(first.eventsUrl, { method: "POST", headers: { Authorization: "Bearer k" }, body: JSON.stringify({ data }) });
+      const data = ids.slice(start, start + 100).map((id) => ({
+        event: "CompletePayment",
+        event_id: id,
+        event_time: now,
+        user: { email: `${id}@example.com` },
+        properties: { currency: "USD", value: 1 },
+      }));
+      const response = await fetch(first.eventsUrl, {
+        method: "POST",
+        headers: { Authorization: "Bearer k" },
+        body: JSON.stringify({ data }),
+      });
       expect(response.status).toBe(202);
     }
     await waitFor(() => answered >= 2, 20_000, "the first deliveries");

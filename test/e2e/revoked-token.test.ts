@@ -1,15 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseRedriveArgs } from "../../cli/args";
 import { runRedrive } from "../../cli/commands";
 import { sendInBatches } from "../../lambdas/aws/sqs-batches";
 import { readDeadLetter } from "../../lambdas/core/dead-letter";
 import { silentLog } from "../../lambdas/core/log";
-import { startEventSource, type EventSource } from "../../local/event-source";
-import { startLocalQueues, type LocalQueues } from "../../local/sqs-server";
-import { ok, startFakeTikTok, type FakeTikTok } from "../support/fake-tiktok";
+import { type EventSource, startEventSource } from "../../local/event-source";
+import { type LocalQueues, startLocalQueues } from "../../local/sqs-server";
+import { type FakeTikTok, ok, startFakeTikTok } from "../support/fake-tiktok";
 import { depth, takeAll, waitFor } from "../support/queues";
 
 // A revoked TikTok token, as in AWS: the sender Lambda entry reads it from Secrets Manager (mocked: there is
@@ -45,7 +45,9 @@ beforeAll(async () => {
     MAX_RECEIVE_COUNT: "2",
     RETRY_BASE_SECONDS: "1",
   });
-  const { handler } = (await import("../../lambdas/sender/index")) as { handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> };
+  const { handler } = (await import("../../lambdas/sender/index")) as {
+    handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+  };
   source = startEventSource({
     client: queues.client,
     queueUrl: queues.eventsQueueUrl,
@@ -73,7 +75,11 @@ describe("revoked token", () => {
     const failed = await sendInBatches(
       queues.client,
       queues.eventsQueueUrl,
-      ids.map((id) => ({ id, body: JSON.stringify({ pixel_code: "C4PIXEL0000000000001", event: { event: "CompletePayment", event_time: now, event_id: id } }), attributes: {} })),
+      ids.map((id) => ({
+        id,
+        body: JSON.stringify({ pixel_code: "C4PIXEL0000000000001", event: { event: "CompletePayment", event_time: now, event_id: id } }),
+        attributes: {},
+      })),
     );
     expect(failed).toEqual([]);
 
@@ -85,11 +91,21 @@ describe("revoked token", () => {
     const peeked = await takeAll(queues.client, queues.deadLetterQueueUrl);
     expect(new Set(peeked.map((message) => readDeadLetter(message.MessageAttributes).reason))).toEqual(new Set(["40105"]));
     // put the messages back where the redrive will find them
-    expect(await sendInBatches(queues.client, queues.deadLetterQueueUrl, peeked.map((m) => ({ id: m.MessageId!, body: m.Body!, attributes: {} })))).toEqual([]);
+    expect(
+      await sendInBatches(
+        queues.client,
+        queues.deadLetterQueueUrl,
+        peeked.map((m) => ({ id: m.MessageId!, body: m.Body!, attributes: {} })),
+      ),
+    ).toEqual([]);
 
     // The owner stores a fresh token (aws secretsmanager put-secret-value) and redrives.
     storedToken = "fresh";
-    const exit = await runRedrive(parseRedriveArgs(["--dlq", queues.deadLetterQueueUrl]), { sqs: queues.client, print: () => {}, pollMs: 100 });
+    const exit = await runRedrive(parseRedriveArgs(["--dlq", queues.deadLetterQueueUrl]), {
+      sqs: queues.client,
+      print: () => {},
+      pollMs: 100,
+    });
     expect(exit).toBe(0);
     await waitFor(() => tiktok.deliveredIds().length >= 50, 30_000, "50 deliveries");
     await waitFor(async () => (await depth(queues.client, queues.eventsQueueUrl)) === 0, 10_000, "an empty events queue");

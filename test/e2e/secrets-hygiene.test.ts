@@ -3,9 +3,9 @@ import { readDeadLetter } from "../../lambdas/core/dead-letter";
 import { signBody } from "../../lambdas/woocommerce/signature";
 import { consoleLog } from "../../local/console-log";
 import type { LocalPipeline } from "../../local/pipeline";
-import { startTestPipeline } from "../support/pipeline";
 import { sqsClientFor } from "../../local/sqs-server";
-import { ok, startFakeTikTok, type FakeTikTok } from "../support/fake-tiktok";
+import { type FakeTikTok, ok, startFakeTikTok } from "../support/fake-tiktok";
+import { startTestPipeline } from "../support/pipeline";
 import { depth, takeAll, waitFor } from "../support/queues";
 
 // Secrets and identifiers stay where they belong: an end-to-end run with accepted, refused, unauthorised and
@@ -18,7 +18,20 @@ const WEBHOOK_SECRET = "webhook-secret-91c0aa";
 const EMAIL = "Hygiene.Shopper@Example.net";
 const PHONE = "+1 (415) 555-0199";
 const IP = "192.0.2.44";
-const FORBIDDEN = [TOKEN, KEY, WEBHOOK_SECRET, EMAIL, EMAIL.toLowerCase(), "Hygiene", "hygiene", "Shopper", PHONE, "+14155550199", "4155550199", IP];
+const FORBIDDEN = [
+  TOKEN,
+  KEY,
+  WEBHOOK_SECRET,
+  EMAIL,
+  EMAIL.toLowerCase(),
+  "Hygiene",
+  "hygiene",
+  "Shopper",
+  PHONE,
+  "+14155550199",
+  "4155550199",
+  IP,
+];
 
 let tiktok: FakeTikTok;
 let pipeline: LocalPipeline;
@@ -31,11 +44,15 @@ beforeAll(async () => {
       ? { status: 200, body: { code: 40002, message: "data.0.user.email: invalid value" } }
       : ok(),
   );
-  pipeline = await startTestPipeline(tiktok, {
-    INGEST_API_KEY: KEY,
-    TIKTOK_ACCESS_TOKEN: TOKEN,
-    WOOCOMMERCE_WEBHOOK_SECRET: WEBHOOK_SECRET,
-  }, consoleLog((line) => logs.push(line)));
+  pipeline = await startTestPipeline(
+    tiktok,
+    {
+      INGEST_API_KEY: KEY,
+      TIKTOK_ACCESS_TOKEN: TOKEN,
+      WOOCOMMERCE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    },
+    consoleLog((line) => logs.push(line)),
+  );
 });
 afterAll(async () => {
   await pipeline?.stop();
@@ -52,7 +69,13 @@ describe("secrets hygiene", () => {
   it("keeps the token, keys and raw identifiers out of logs, error responses and DLQ attributes", async () => {
     const now = Math.floor(Date.now() / 1000);
     const user = { email: EMAIL, phone: PHONE, ip: IP, first_name: "Hygiene", last_name: "Shopper" };
-    const event = (id: string) => ({ event: "CompletePayment", event_id: id, event_time: now, user, properties: { currency: "USD", value: 9 } });
+    const event = (id: string) => ({
+      event: "CompletePayment",
+      event_id: id,
+      event_time: now,
+      user,
+      properties: { currency: "USD", value: 9 },
+    });
     const auth = { Authorization: `Bearer ${KEY}` };
     expect(await call(pipeline.eventsUrl, JSON.stringify({ data: [event("fine"), event("refused")] }), auth)).toBe(202);
     // refused at the door, in every way that quotes something back
@@ -61,8 +84,18 @@ describe("secrets hygiene", () => {
     expect(await call(pipeline.eventsUrl, `{"user": {"email": ${EMAIL}}}`, auth)).toBe(400);
     expect(await call(pipeline.eventsUrl, JSON.stringify(event("no-key")), { Authorization: `Bearer ${KEY}x` })).toBe(401);
     const order = JSON.stringify({ id: 1, status: "pending", billing: { email: EMAIL, phone: PHONE } });
-    expect(await call(pipeline.woocommerceUrl, order, { "X-WC-Webhook-Topic": "order.updated", "X-WC-Webhook-Signature": signBody(order, WEBHOOK_SECRET) })).toBe(200);
-    expect(await call(pipeline.woocommerceUrl, order, { "X-WC-Webhook-Topic": "order.updated", "X-WC-Webhook-Signature": signBody(order, "guess") })).toBe(401);
+    expect(
+      await call(pipeline.woocommerceUrl, order, {
+        "X-WC-Webhook-Topic": "order.updated",
+        "X-WC-Webhook-Signature": signBody(order, WEBHOOK_SECRET),
+      }),
+    ).toBe(200);
+    expect(
+      await call(pipeline.woocommerceUrl, order, {
+        "X-WC-Webhook-Topic": "order.updated",
+        "X-WC-Webhook-Signature": signBody(order, "guess"),
+      }),
+    ).toBe(401);
 
     const sqs = sqsClientFor(pipeline.sqsEndpoint);
     await waitFor(() => tiktok.deliveredIds().includes("fine"), 15_000, "the good event at TikTok");
@@ -75,7 +108,11 @@ describe("secrets hygiene", () => {
     // e-mail and phone are hashed in the queue; the IP is sent to TikTok as is (TikTok requires it in clear)
     expect(dead[0]!.Body).not.toContain(EMAIL.toLowerCase());
     expect(dead[0]!.Body).not.toContain("+14155550199");
-    for (const [where, text] of [["logs", logs.join("\n")], ["responses", responses.join("\n")], ["DLQ attributes", attributes]] as const) {
+    for (const [where, text] of [
+      ["logs", logs.join("\n")],
+      ["responses", responses.join("\n")],
+      ["DLQ attributes", attributes],
+    ] as const) {
       expect(text.length, `${where} were captured`).toBeGreaterThan(0);
       for (const secret of FORBIDDEN) expect(text, `${where} contain ${secret}`).not.toContain(secret);
     }

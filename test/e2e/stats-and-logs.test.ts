@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consoleLog } from "../../local/console-log";
 import type { LocalPipeline } from "../../local/pipeline";
+import { type StatsSnapshot, summaryLine } from "../../local/stats";
+import { type FakeTikTok, startFakeTikTok } from "../support/fake-tiktok";
 import { startTestPipeline } from "../support/pipeline";
-import { summaryLine, type StatsSnapshot } from "../../local/stats";
-import { startFakeTikTok, type FakeTikTok } from "../support/fake-tiktok";
 import { waitFor } from "../support/queues";
 
 // `GET /stats` after a small run through `npm start`'s pipeline, and the run's logs: counts and match quality
@@ -18,8 +18,11 @@ const logLines: string[] = [];
 
 beforeAll(async () => {
   tiktok = await startFakeTikTok();
-  pipeline = await startTestPipeline(tiktok, {
-  }, consoleLog((line) => logLines.push(line)));
+  pipeline = await startTestPipeline(
+    tiktok,
+    {},
+    consoleLog((line) => logLines.push(line)),
+  );
 });
 afterAll(async () => {
   await pipeline?.stop();
@@ -32,7 +35,13 @@ const post = (body: unknown, key = "k") =>
 describe("stats and logs", () => {
   it("counts what happened, measures match quality per event name, and logs no identifier", async () => {
     const now = Math.floor(Date.now() / 1000);
-    const strong = { event: "CompletePayment", event_id: "p1", event_time: now, user: { email: EMAIL, phone: PHONE, ip: IP, user_agent: "Mozilla/5.0", ttclid: "E.C.P.x" }, properties: { currency: "USD", value: 20 } };
+    const strong = {
+      event: "CompletePayment",
+      event_id: "p1",
+      event_time: now,
+      user: { email: EMAIL, phone: PHONE, ip: IP, user_agent: "Mozilla/5.0", ttclid: "E.C.P.x" },
+      properties: { currency: "USD", value: 20 },
+    };
     const weak = { event: "CompletePayment", event_id: "p2", event_time: now, user: { ip: IP }, properties: { currency: "USD", value: 5 } };
     const cart = { event: "AddToCart", event_id: "c1", event_time: now, user: { email: EMAIL } };
     const accepted = await post({ data: [strong, weak, cart] });
@@ -72,7 +81,7 @@ describe("stats and logs", () => {
     );
 
     const logs = logLines.join("\n");
-    expect(logs).toContain("eventIds=[\"p1\",\"p2\",\"c1\"]");
+    expect(logs).toContain('eventIds=["p1","p2","c1"]');
     expect(logs).toContain("tiktokRequestId=req-ok");
     for (const secret of [EMAIL, EMAIL.toLowerCase(), "jane.shopper", PHONE, "+442079460321", "2079460321", IP, "wrong-key", "E.C.P.x"]) {
       expect(logs, `the logs contain ${secret}`).not.toContain(secret);

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signBody } from "../../lambdas/woocommerce/signature";
 import type { LocalPipeline } from "../../local/pipeline";
+import { type FakeTikTok, startFakeTikTok } from "../support/fake-tiktok";
 import { startTestPipeline } from "../support/pipeline";
-import { startFakeTikTok, type FakeTikTok } from "../support/fake-tiktok";
 import { waitFor } from "../support/queues";
 
 // A WooCommerce shop's order webhook through `npm start`'s pipeline to a fake TikTok: one purchase however
@@ -44,7 +44,12 @@ describe("WooCommerce through the local pipeline", () => {
     // the same order twice is the same event_id: sent once when both wait in one batch, and in any case one
     // purchase for TikTok, which deduplicates on event_id
     expect(new Set(tiktok.deliveredIds())).toEqual(new Set([`wc_order_${order.id}`]));
-    const event = tiktok.requests[0]!.body.data[0] as unknown as { event: string; event_time: number; user: Record<string, string>; properties: Record<string, unknown> };
+    const event = tiktok.requests[0]!.body.data[0] as unknown as {
+      event: string;
+      event_time: number;
+      user: Record<string, string>;
+      properties: Record<string, unknown>;
+    };
     expect(event.event).toBe("CompletePayment");
     expect(event.event_time).toBe(Math.floor(Date.parse(`${paid}Z`) / 1000));
     expect(event.user.email).toMatch(/^[0-9a-f]{64}$/);

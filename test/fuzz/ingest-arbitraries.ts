@@ -29,14 +29,55 @@ export function toJsonText(value: unknown): string {
 
 /** Characters that break naive code: lone surrogates, non-characters, controls, RTL, combining marks. */
 const oddChar = fc.constantFrom(
-  "\ud800", "\udfff", "\ud83d", "\ufffe", "\uffff", "\u0000", "\u0007", "\u001f", "\u007f", "\u0085",
-  "\u202e", "\u200f", "\u200b", "\u2028", "\u0301", "\u0308", "\u0336", "😀", "👩‍👩‍👧", "🇺🇸", "ש", "ل", "Zoë",
-  "ß", "İ", "ǅ", "Σ", "ﬀ", "\t", "\n", " ", '"', "\\", "/", "<", "@", "+", "%", "$", "{",
+  "\ud800",
+  "\udfff",
+  "\ud83d",
+  "\ufffe",
+  "\uffff",
+  "\u0000",
+  "\u0007",
+  "\u001f",
+  "\u007f",
+  "\u0085",
+  "\u202e",
+  "\u200f",
+  "\u200b",
+  "\u2028",
+  "\u0301",
+  "\u0308",
+  "\u0336",
+  "😀",
+  "👩‍👩‍👧",
+  "🇺🇸",
+  "ש",
+  "ل",
+  "Zoë",
+  "ß",
+  "İ",
+  "ǅ",
+  "Σ",
+  "ﬀ",
+  "\t",
+  "\n",
+  " ",
+  '"',
+  "\\",
+  "/",
+  "<",
+  "@",
+  "+",
+  "%",
+  "$",
+  "{",
 );
-const unit = fc.oneof({ weight: 3, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 1 }) }, { weight: 2, arbitrary: oddChar }, {
-  weight: 3,
-  arbitrary: fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 }),
-});
+const unit = fc.oneof(
+  { weight: 3, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 1 }) },
+  { weight: 2, arbitrary: oddChar },
+  {
+    weight: 3,
+    arbitrary: fc.string({ unit: "grapheme", minLength: 1, maxLength: 1 }),
+  },
+);
 /** Any text, unicode everywhere. */
 export const text = (maxLength = 24, minLength = 0) => fc.string({ unit, minLength, maxLength });
 
@@ -48,7 +89,17 @@ export const hugeText = fc
 const hex64 = fc.stringMatching(/^[0-9a-fA-F]{64}$/);
 
 export const email = fc.oneof(
-  fc.constantFrom("Zoë+promo@exämple.com", " John.Doe@Example.COM ", "ÜBER+X@BÜCHER.DE", "a@b.co", "plainaddress", "@no-local", "two@@ats", "sp ace@x.com", ""),
+  fc.constantFrom(
+    "Zoë+promo@exämple.com",
+    " John.Doe@Example.COM ",
+    "ÜBER+X@BÜCHER.DE",
+    "a@b.co",
+    "plainaddress",
+    "@no-local",
+    "two@@ats",
+    "sp ace@x.com",
+    "",
+  ),
   fc.emailAddress(),
   fc.tuple(text(16, 1), text(12, 1)).map(([local, domain]) => `${local}@${domain}.example`),
   hex64,
@@ -56,8 +107,20 @@ export const email = fc.oneof(
 );
 export const phone = fc.oneof(
   fc.constantFrom(
-    "+1 (650) 555-1234", "1-800-FLOWERS", "+1 650 555 CALL", "+44 20 7946 0958", "0049 30 901820", "00 44 20 7946 0958",
-    "(650) 555-1234 ext. 5", "+33 6 12 34 56 78", "tel:+16505551234", "+٩٧١٥٠١٢٣٤٥٦٧", "12345", "phone", "+", "",
+    "+1 (650) 555-1234",
+    "1-800-FLOWERS",
+    "+1 650 555 CALL",
+    "+44 20 7946 0958",
+    "0049 30 901820",
+    "00 44 20 7946 0958",
+    "(650) 555-1234 ext. 5",
+    "+33 6 12 34 56 78",
+    "tel:+16505551234",
+    "+٩٧١٥٠١٢٣٤٥٦٧",
+    "12345",
+    "phone",
+    "+",
+    "",
   ),
   fc.stringMatching(/^\+?[0-9 ().-]{5,20}$/),
   hex64,
@@ -125,7 +188,9 @@ const properties = fc
     fc.boolean(),
   )
   // Most shops that send a value send its currency too: keep most of these events valid.
-  .map(([props, addCurrency]) => (props.value !== undefined && props.currency === undefined && addCurrency ? { ...props, currency: "USD" } : props));
+  .map(([props, addCurrency]) =>
+    props.value !== undefined && props.currency === undefined && addCurrency ? { ...props, currency: "USD" } : props,
+  );
 
 /** event_time values that must be accepted: seconds, milliseconds, digit strings, ISO-8601 with a zone. */
 const goodTime = fc.integer({ min: NOW - MAX_AGE_SECONDS, max: NOW + 300 }).chain((seconds) =>
@@ -142,10 +207,40 @@ const goodTime = fc.integer({ min: NOW - MAX_AGE_SECONDS, max: NOW + 300 }).chai
 /** event_time values that must be refused (or read as something within bounds). */
 export const badTime = fc.oneof(
   fc.constantFrom<unknown>(
-    0, -1, 1e30, -1e30, 1e21, Number.MAX_VALUE, Number.MIN_VALUE, "yesterday", "NaN", "Infinity", "-Infinity", "1e400", "",
-    " ", "0", "-1", "99999999999999999999", "2026-02-30T00:00:00Z", "2026-01-01T00:00:00", "2026-01-01", "1767225600.5.5",
-    NOW - MAX_AGE_SECONDS - 1, NOW + 301, (NOW + 301) * 1000, true, null, [], {}, [NOW],
-    rawNumber("1e400"), rawNumber("-1e400"), rawNumber("1e-400"), rawNumber("-0"), rawNumber("1767225600.0000000000000001"),
+    0,
+    -1,
+    1e30,
+    -1e30,
+    1e21,
+    Number.MAX_VALUE,
+    Number.MIN_VALUE,
+    "yesterday",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "1e400",
+    "",
+    " ",
+    "0",
+    "-1",
+    "99999999999999999999",
+    "2026-02-30T00:00:00Z",
+    "2026-01-01T00:00:00",
+    "2026-01-01",
+    "1767225600.5.5",
+    NOW - MAX_AGE_SECONDS - 1,
+    NOW + 301,
+    (NOW + 301) * 1000,
+    true,
+    null,
+    [],
+    {},
+    [NOW],
+    rawNumber("1e400"),
+    rawNumber("-1e400"),
+    rawNumber("1e-400"),
+    rawNumber("-0"),
+    rawNumber("1767225600.0000000000000001"),
   ),
   fc.double(),
   fc.integer(),
@@ -154,7 +249,10 @@ export const badTime = fc.oneof(
 const eventTime = fc.oneof({ weight: 4, arbitrary: goodTime }, { weight: 1, arbitrary: badTime });
 
 const eventName = fc.oneof(
-  { weight: 8, arbitrary: fc.constantFrom("CompletePayment", "AddToCart", "ViewContent", "Lead", "Purchase", "PlaceAnOrder", "Pageview", "Search") },
+  {
+    weight: 8,
+    arbitrary: fc.constantFrom("CompletePayment", "AddToCart", "ViewContent", "Lead", "Purchase", "PlaceAnOrder", "Pageview", "Search"),
+  },
   { weight: 1, arbitrary: fc.constantFrom("IntiateCheckout", "purchase", "Custom Event", "", " AddToCart") },
   { weight: 1, arbitrary: text(20) },
 );
@@ -165,7 +263,10 @@ export const event = fc.record(
     event: eventName,
     // Mostly ids a shop sends; random text (control characters included, which the schema refuses) now and then.
     event_id: fc.oneof(
-      { weight: 3, arbitrary: fc.oneof(fc.constantFrom("wc_order_5123", "SKU-1", "1042", "order #7 – ü"), fc.stringMatching(/^[A-Za-z0-9_.-]{1,40}$/)) },
+      {
+        weight: 3,
+        arbitrary: fc.oneof(fc.constantFrom("wc_order_5123", "SKU-1", "1042", "order #7 – ü"), fc.stringMatching(/^[A-Za-z0-9_.-]{1,40}$/)),
+      },
       { weight: 1, arbitrary: text(128, 1) },
     ),
     event_time: eventTime,
@@ -180,20 +281,56 @@ export const event = fc.record(
 
 /** Events that are valid (standard name, time within bounds, a currency with every value): they must be queued. */
 export const validEvent = fc
-  .tuple(event, fc.constantFrom("CompletePayment", "AddToCart", "ViewContent", "Lead", "Purchase", "Search"), goodTime, fc.constantFrom(undefined, "C4ABCDEFGH1234567890"))
+  .tuple(
+    event,
+    fc.constantFrom("CompletePayment", "AddToCart", "ViewContent", "Lead", "Purchase", "Search"),
+    goodTime,
+    fc.constantFrom(undefined, "C4ABCDEFGH1234567890"),
+  )
   .map(([base, name, time, pixel]) => {
     const { pixel_code: _pixel, ...rest } = base;
     const valid: Record<string, unknown> = { ...rest, event: name, event_time: time, ...(pixel ? { pixel_code: pixel } : {}) };
-    if (base.properties?.value !== undefined || base.properties?.currency !== undefined) valid.properties = { ...base.properties, currency: "USD" };
+    if (base.properties?.value !== undefined || base.properties?.currency !== undefined)
+      valid.properties = { ...base.properties, currency: "USD" };
     return valid;
   });
 
 /** Values of the wrong type (or the right type, absurd): what a buggy integration sends. */
 export const wrongValue = fc.oneof(
   fc.constantFrom<unknown>(
-    null, true, false, 0, -1, -0.5, 1e30, -1e30, 5e-324, Number.MAX_SAFE_INTEGER + 2, 12345678901234567890, "", " ", "NaN",
-    "Infinity", "1e400", "10", "-5", "0x10", [], {}, [null], [[]], [{}], { "0": 1 }, ["a", 1], "true",
-    rawNumber("1e400"), rawNumber("-1e400"), rawNumber("1e-400"), rawNumber("-0"), rawNumber("123456789012345678901234567890"),
+    null,
+    true,
+    false,
+    0,
+    -1,
+    -0.5,
+    1e30,
+    -1e30,
+    5e-324,
+    Number.MAX_SAFE_INTEGER + 2,
+    // biome-ignore lint/correctness/noPrecisionLoss: an id too large for a double, as callers send them.
+    12345678901234567890,
+    "",
+    " ",
+    "NaN",
+    "Infinity",
+    "1e400",
+    "10",
+    "-5",
+    "0x10",
+    [],
+    {},
+    [null],
+    [[]],
+    [{}],
+    { "0": 1 },
+    ["a", 1],
+    "true",
+    rawNumber("1e400"),
+    rawNumber("-1e400"),
+    rawNumber("1e-400"),
+    rawNumber("-0"),
+    rawNumber("123456789012345678901234567890"),
   ),
   fc.jsonValue({ maxDepth: 3 }),
   text(),
@@ -202,15 +339,57 @@ export const wrongValue = fc.oneof(
 
 /** Every place a value can go in an event (and a few that do not exist). */
 export const EVENT_PATHS = [
-  "event", "event_id", "event_time", "pixel_code", "limited_data_use", "user", "page", "properties",
-  "user.email", "user.email.0", "user.phone", "user.phone.1", "user.external_id", "user.first_name", "user.last_name",
-  "user.zip_code", "user.city", "user.state", "user.country", "user.ttclid", "user.ttp", "user.ip", "user.user_agent",
-  "user.locale", "page.url", "page.referrer", "properties.contents", "properties.contents.0", "properties.contents.0.content_id",
-  "properties.contents.0.content_name", "properties.contents.0.price", "properties.contents.0.quantity",
-  "properties.content_ids", "properties.content_ids.0", "properties.content_type", "properties.currency", "properties.value",
-  "properties.num_items", "properties.order_id", "properties.shop_id", "properties.query", "properties.search_string",
-  "properties.description", "properties.predicted_ltv",
-  "data", "user.mail", "properties.extra", "page.title", "toString", "hasOwnProperty", "valueOf",
+  "event",
+  "event_id",
+  "event_time",
+  "pixel_code",
+  "limited_data_use",
+  "user",
+  "page",
+  "properties",
+  "user.email",
+  "user.email.0",
+  "user.phone",
+  "user.phone.1",
+  "user.external_id",
+  "user.first_name",
+  "user.last_name",
+  "user.zip_code",
+  "user.city",
+  "user.state",
+  "user.country",
+  "user.ttclid",
+  "user.ttp",
+  "user.ip",
+  "user.user_agent",
+  "user.locale",
+  "page.url",
+  "page.referrer",
+  "properties.contents",
+  "properties.contents.0",
+  "properties.contents.0.content_id",
+  "properties.contents.0.content_name",
+  "properties.contents.0.price",
+  "properties.contents.0.quantity",
+  "properties.content_ids",
+  "properties.content_ids.0",
+  "properties.content_type",
+  "properties.currency",
+  "properties.value",
+  "properties.num_items",
+  "properties.order_id",
+  "properties.shop_id",
+  "properties.query",
+  "properties.search_string",
+  "properties.description",
+  "properties.predicted_ltv",
+  "data",
+  "user.mail",
+  "properties.extra",
+  "page.title",
+  "toString",
+  "hasOwnProperty",
+  "valueOf",
 ] as const;
 
 /** Sets `path` in a copy of `root`, creating objects (or arrays, for numeric segments) on the way. */
@@ -218,7 +397,13 @@ export function setPath(root: unknown, path: string, value: unknown): unknown {
   const [head, ...rest] = path.split(".");
   const index = /^\d+$/.test(head!) ? Number(head) : undefined;
   const container: Record<string, unknown> | unknown[] =
-    index !== undefined ? (Array.isArray(root) ? [...root] : []) : typeof root === "object" && root !== null && !Array.isArray(root) ? { ...root } : {};
+    index !== undefined
+      ? Array.isArray(root)
+        ? [...root]
+        : []
+      : typeof root === "object" && root !== null && !Array.isArray(root)
+        ? { ...root }
+        : {};
   const key = index ?? head!;
   const current = (container as Record<string | number, unknown>)[key];
   (container as Record<string | number, unknown>)[key] = rest.length === 0 ? value : setPath(current, rest.join("."), value);
@@ -261,7 +446,10 @@ const PROTO_LEVELS = ["", "user", "page", "properties", "properties.contents.0",
 export const withProtoKeys = fc
   .tuple(
     body(event),
-    fc.array(fc.tuple(fc.constantFrom(...PROTO_LEVELS), fc.constantFrom(...PROTO_KEYS), protoValue, fc.boolean()), { minLength: 1, maxLength: 4 }),
+    fc.array(fc.tuple(fc.constantFrom(...PROTO_LEVELS), fc.constantFrom(...PROTO_KEYS), protoValue, fc.boolean()), {
+      minLength: 1,
+      maxLength: 4,
+    }),
   )
   .map(([value, injections]) => {
     let result: unknown = value;
@@ -277,7 +465,11 @@ export const withProtoKeys = fc
 // ---- deep nesting -----------------------------------------------------------------------------------
 
 export const deepText = fc
-  .tuple(fc.integer({ min: 1000, max: 5000 }), fc.constantFrom("array", "object", "mixed"), fc.constantFrom("body", "event", "user", "data", "field"))
+  .tuple(
+    fc.integer({ min: 1000, max: 5000 }),
+    fc.constantFrom("array", "object", "mixed"),
+    fc.constantFrom("body", "event", "user", "data", "field"),
+  )
   .map(([depth, kind, where]) => {
     const open = (i: number) => (kind === "array" || (kind === "mixed" && i % 2 === 0) ? "[" : '{"a":');
     const close = (i: number) => (kind === "array" || (kind === "mixed" && i % 2 === 0) ? "]" : "}");

@@ -1,23 +1,24 @@
-import fc from "fast-check";
-import { restHandler } from "../../lambdas/aws/api-gateway";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
-import { readIngestConfig, type IngestConfig } from "../../lambdas/core/config";
+import type { z } from "zod";
+import { restHandler } from "../../lambdas/aws/api-gateway";
+import { sqsEventQueue } from "../../lambdas/aws/sqs-event-queue";
+import { type IngestConfig, readIngestConfig } from "../../lambdas/core/config";
+import type { EventQueue, QueueEntry } from "../../lambdas/core/event-queue";
 import { isSha256Hex, normalisePhone } from "../../lambdas/core/hashing";
 import { silentLog } from "../../lambdas/core/log";
 import { EventSchema, LIMITS, PIXEL_CODE } from "../../lambdas/core/schema";
-import type { EventQueue, QueueEntry } from "../../lambdas/core/event-queue";
 import { createIngestHandler } from "../../lambdas/ingest/ingest";
-import { sqsEventQueue } from "../../lambdas/aws/sqs-event-queue";
 import { proxyEvent } from "../../local/http-api";
-import { startLocalQueues, type LocalQueues } from "../../local/sqs-server";
+import { type LocalQueues, startLocalQueues } from "../../local/sqs-server";
 import { drain } from "../support/drain-queue";
+import { within } from "../support/within";
 import {
   body,
   deepText,
-  event,
   EVENT_PATHS,
+  event,
   hugeText,
   MAX_AGE_SECONDS,
   mutatedEvent,
@@ -30,7 +31,6 @@ import {
   withProtoKeys,
   wrongValue,
 } from "./ingest-arbitraries";
-import { within } from "../support/within";
 
 // Property tests of the ingest handler: whatever arrives, it answers 202/400/413 with a JSON body that
 // says what happened, queues all of a request's events or none, and what it queues is a well-formed relay
@@ -285,7 +285,10 @@ describe("ingest handler, fuzzed", () => {
       fc.jsonValue(),
       fc.jsonValue({ stringUnit: "binary" }),
       fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 4 }).map((data) => ({ data })),
-      fc.dictionary(fc.constantFrom("event", "event_id", "event_time", "user", "data", "properties", "page"), fc.jsonValue({ maxDepth: 3 })),
+      fc.dictionary(
+        fc.constantFrom("event", "event_id", "event_time", "user", "data", "properties", "page"),
+        fc.jsonValue({ maxDepth: 3 }),
+      ),
     );
     await run(fc.tuple(asText(jsonBody), configName), 600);
   });
@@ -298,7 +301,11 @@ describe("ingest handler, fuzzed", () => {
         const cut = at % (bytes.length + 1);
         return bytesRequest(Buffer.concat([bytes.subarray(0, cut), bad, bytes.subarray(cut)]));
       });
-    const bytes = fc.oneof(fc.uint8Array({ maxLength: 600 }).map(bytesRequest), spliced, asText(body(event)).map((r) => ({ ...r, base64: true })));
+    const bytes = fc.oneof(
+      fc.uint8Array({ maxLength: 600 }).map(bytesRequest),
+      spliced,
+      asText(body(event)).map((r) => ({ ...r, base64: true })),
+    );
     await run(fc.tuple(bytes, configName), 300);
   });
 
@@ -369,7 +376,7 @@ describe("ingest handler, fuzzed", () => {
 
   it("100,000 levels of nesting do not crash the parser path", async () => {
     const depth = 100_000;
-    for (const nested of ["[".repeat(depth) + "]".repeat(depth), '{"a":'.repeat(depth) + "1" + "}".repeat(depth)]) {
+    for (const nested of ["[".repeat(depth) + "]".repeat(depth), `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}`]) {
       for (const text of [nested, `{"data":[${nested}]}`, `{"event":"Lead","user":${nested}}`]) {
         expect((await checkRequest(textRequest(text))).response.statusCode).toBe(400);
       }
@@ -381,12 +388,14 @@ describe("ingest handler, fuzzed", () => {
   });
 
   it("batches of 0, 1, 1,000 and 1,001 events", async () => {
-    const sized = fc.tuple(fc.constantFrom(0, 1, 2, 999, 1000, 1001), fc.array(event, { minLength: 1, maxLength: 3 }), fc.boolean()).map(([count, events, unique]) => ({
-      data: Array.from({ length: count }, (_, i) => {
-        const base = events[i % events.length]!;
-        return unique ? { ...base, event_id: `batch-${i}` } : base;
-      }),
-    }));
+    const sized = fc
+      .tuple(fc.constantFrom(0, 1, 2, 999, 1000, 1001), fc.array(event, { minLength: 1, maxLength: 3 }), fc.boolean())
+      .map(([count, events, unique]) => ({
+        data: Array.from({ length: count }, (_, i) => {
+          const base = events[i % events.length]!;
+          return unique ? { ...base, event_id: `batch-${i}` } : base;
+        }),
+      }));
     const statuses = new Set<number>();
     await fc.assert(
       fc.asyncProperty(asText(sized), configName, async (request, config) => {
@@ -402,7 +411,12 @@ describe("ingest handler, fuzzed", () => {
   });
 
   it("1,000 valid events are all queued; 1,001 are refused with nothing queued", async () => {
-    const valid = (i: number) => ({ event: "AddToCart", event_id: `e${i}`, event_time: NOW - i, user: { email: `Shopper${i}+x@Exämple.com`, phone: "+1 650 555 1234" } });
+    const valid = (i: number) => ({
+      event: "AddToCart",
+      event_id: `e${i}`,
+      event_time: NOW - i,
+      user: { email: `Shopper${i}+x@Exämple.com`, phone: "+1 650 555 1234" },
+    });
     const thousand = await checkRequest(textRequest(JSON.stringify({ data: Array.from({ length: 1000 }, (_, i) => valid(i)) })));
     expect(thousand.response.statusCode).toBe(202);
     expect(thousand.entries).toHaveLength(1000);
@@ -413,7 +427,20 @@ describe("ingest handler, fuzzed", () => {
 
   it("numbers as they arrive in JSON text: 1e400 (Infinity), -0, 1e-400, numbers as strings", async () => {
     const numeric = fc
-      .tuple(event, fc.constantFrom("event_time", "properties.value", "properties.contents.0.price", "properties.contents.0.quantity", "properties.num_items", "user.external_id", "properties.content_ids.0", "properties.contents.0.content_id"), wrongValue)
+      .tuple(
+        event,
+        fc.constantFrom(
+          "event_time",
+          "properties.value",
+          "properties.contents.0.price",
+          "properties.contents.0.quantity",
+          "properties.num_items",
+          "user.external_id",
+          "properties.content_ids.0",
+          "properties.contents.0.content_id",
+        ),
+        wrongValue,
+      )
       .map(([base, path, value]) => setPath(base, path, value));
     await run(fc.tuple(asText(body(numeric)), configName), 300);
   });
@@ -429,7 +456,10 @@ describe("ingest handler, fuzzed, against the embedded SQS server", () => {
   it("what a 202 promised is in the queue, message for message; a 4xx left nothing", async () => {
     const mostlyValid = fc.record(
       {
-        data: fc.array(fc.oneof({ weight: 15, arbitrary: validEvent }, { weight: 1, arbitrary: mutatedEvent }), { minLength: 1, maxLength: 12 }),
+        data: fc.array(fc.oneof({ weight: 15, arbitrary: validEvent }, { weight: 1, arbitrary: mutatedEvent }), {
+          minLength: 1,
+          maxLength: 12,
+        }),
         pixel_code: fc.constantFrom("BATCHPIXEL0001", "bad pixel"),
         test_event_code: fc.constant("TEST123"),
       },
@@ -442,11 +472,14 @@ describe("ingest handler, fuzzed, against the embedded SQS server", () => {
         const { response } = await checkRequest(request, config, sent);
         const messages = await drain(queues.client, queues.eventsQueueUrl);
         for (const message of messages) {
-          for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) expect(value.StringValue, name).not.toMatch(SQS_INVALID);
+          for (const [name, value] of Object.entries(message.MessageAttributes ?? {}))
+            expect(value.StringValue, name).not.toMatch(SQS_INVALID);
         }
         if (response.statusCode === 202) {
           expect(messages.map((message) => message.Body).sort()).toEqual(sent.entries.map((entry) => entry.body).sort());
-          expect(messages.map((message) => JSON.parse(message.Body!).event.event).sort()).toEqual(sent.entries.map((entry) => entry.eventName).sort());
+          expect(messages.map((message) => JSON.parse(message.Body!).event.event).sort()).toEqual(
+            sent.entries.map((entry) => entry.eventName).sort(),
+          );
           queuedMessages += messages.length;
         } else {
           expect(messages).toEqual([]);
@@ -461,7 +494,11 @@ describe("ingest handler, fuzzed, against the embedded SQS server", () => {
     "a custom event name SQS could not carry (%j) is still queued, readable and intact in the body",
     async (name) => {
       const sent = recordingQueue(sqsEventQueue(queues.client, queues.eventsQueueUrl));
-      const { response } = await checkRequest(textRequest(JSON.stringify({ event: name, event_id: "odd-name", event_time: NOW - 60 })), "custom", sent);
+      const { response } = await checkRequest(
+        textRequest(JSON.stringify({ event: name, event_id: "odd-name", event_time: NOW - 60 })),
+        "custom",
+        sent,
+      );
       expect(response.statusCode).toBe(202);
       const [message, ...more] = await drain(queues.client, queues.eventsQueueUrl);
       expect(more).toEqual([]);
@@ -542,12 +579,18 @@ function valueOfLength(path: string, length: number): string {
 /** A valid event to put the field in (a content needs its content_id). */
 function baseFor(path: string): unknown {
   const base = { event: "AddToCart", event_id: "limit-test", event_time: NOW - 60 };
-  return path.startsWith("properties.contents.0.") && path !== "properties.contents.0.content_id" ? setPath(base, "properties.contents.0.content_id", "1") : base;
+  return path.startsWith("properties.contents.0.") && path !== "properties.contents.0.content_id"
+    ? setPath(base, "properties.contents.0.content_id", "1")
+    : base;
 }
 
 /** Every string field of the event schema with its maximum length, found by walking the zod schema. */
 function schemaStringFields(schema: z.ZodType, path: string[] = [], out = new Map<string, number | null>()): Map<string, number | null> {
-  const def = (schema as unknown as { def: { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; options?: z.ZodType[]; element?: z.ZodType } }).def;
+  const def = (
+    schema as unknown as {
+      def: { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; options?: z.ZodType[]; element?: z.ZodType };
+    }
+  ).def;
   switch (def.type) {
     case "object":
       for (const [key, child] of Object.entries(def.shape!)) schemaStringFields(child, [...path, key], out);
@@ -583,18 +626,21 @@ describe("maximum lengths", () => {
     return { status: response.statusCode, body: JSON.parse(response.body) as Record<string, unknown>, entries: queue.entries };
   };
 
-  it.each(Object.entries(MAX_LENGTH))("%s: %i characters are accepted, one more is a 400 naming the field and the limit", async (path, limit) => {
-    const base = baseFor(path);
-    const atLimit = await post(setPath(base, path, valueOfLength(path, limit)));
-    expect(atLimit.status, JSON.stringify(atLimit.body)).toBe(202);
-    expect(atLimit.entries).toHaveLength(1);
+  it.each(Object.entries(MAX_LENGTH))(
+    "%s: %i characters are accepted, one more is a 400 naming the field and the limit",
+    async (path, limit) => {
+      const base = baseFor(path);
+      const atLimit = await post(setPath(base, path, valueOfLength(path, limit)));
+      expect(atLimit.status, JSON.stringify(atLimit.body)).toBe(202);
+      expect(atLimit.entries).toHaveLength(1);
 
-    const over = await post(setPath(base, path, valueOfLength(path, limit + 1)));
-    expect(over.status).toBe(400);
-    expect(over.entries).toEqual([]);
-    const issues = over.body.issues as { index: number; path: string; message: string }[];
-    expect(issues, JSON.stringify(over.body)).toContainEqual({ index: 0, path, message: expect.stringContaining(String(limit)) });
-  });
+      const over = await post(setPath(base, path, valueOfLength(path, limit + 1)));
+      expect(over.status).toBe(400);
+      expect(over.entries).toEqual([]);
+      const issues = over.body.issues as { index: number; path: string; message: string }[];
+      expect(issues, JSON.stringify(over.body)).toContainEqual({ index: 0, path, message: expect.stringContaining(String(limit)) });
+    },
+  );
 
   it("test_event_code of a batch: 64 characters are accepted, 65 are a 400 naming the limit", async () => {
     const data = [{ event: "AddToCart", event_id: "limit-test", event_time: NOW - 60 }];

@@ -2,14 +2,14 @@ import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sendInBatches } from "../../lambdas/aws/sqs-batches";
 import { readDeadLetter } from "../../lambdas/core/dead-letter";
-import { startChaosTikTok, type ChaosAnswer, type ChaosTikTok } from "../support/chaos-tiktok";
 import { toRecord } from "../../local/event-source";
 import type { LocalQueues } from "../../local/sqs-server";
+import { type ChaosAnswer, type ChaosTikTok, startChaosTikTok } from "../support/chaos-tiktok";
 import { deleteMessages, drain } from "../support/drain-queue";
 import { depth } from "../support/queues";
-import { sendInBatches } from "../../lambdas/aws/sqs-batches";
-import { failures, NOW, PIXEL, queuedEvent, senderFor, useSenderFixture, type QueuedEvent } from "../support/sender-harness";
+import { failures, NOW, PIXEL, type QueuedEvent, queuedEvent, senderFor, useSenderFixture } from "../support/sender-harness";
 import { within } from "../support/within";
 
 // The real sender (real HTTP, real SQS protocol) against a TikTok that answers each request with a random
@@ -29,7 +29,9 @@ beforeAll(async () => {
 afterAll(() => chaos.close());
 
 /** TikTok's reference codes, as lambdas/core/tiktok-response.ts reads them, and a few it does not know. */
-const CODES = [0, 20001, 40000, 40001, 40002, 40061, 40062, 40100, 40102, 40104, 40105, 40132, 50000, 50002, 51001, 60001, 61000, 1, -1, 40003, 99999];
+const CODES = [
+  0, 20001, 40000, 40001, 40002, 40061, 40062, 40100, 40102, 40104, 40105, 40132, 50000, 50002, 51001, 60001, 61000, 1, -1, 40003, 99999,
+];
 /** Characters an SQS message body or attribute may hold; SQS refuses a message with any other. */
 const SQS_INVALID = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 const BAD_ROW_CODES = new Set(["40000", "40002", "40061", "40062"]);
@@ -37,11 +39,18 @@ const STATUSES = [200, 201, 400, 401, 404, 429, 500, 502, 503, 504];
 /** Mostly 2xx, as TikTok answers (it reports most errors in the body). */
 const status = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(200, 201) }, { weight: 2, arbitrary: fc.constantFrom(...STATUSES) });
 
-const message = fc.oneof(fc.constantFrom("OK", "Partial OK", "Invalid parameter", "Too many requests"), fc.string({ unit: "binary", maxLength: 40 }));
+const message = fc.oneof(
+  fc.constantFrom("OK", "Partial OK", "Invalid parameter", "Too many requests"),
+  fc.string({ unit: "binary", maxLength: 40 }),
+);
 const tiktokJson = fc
   .record(
     {
-      code: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(0, 20001) }, { weight: 4, arbitrary: fc.constantFrom(...CODES) }, { weight: 1, arbitrary: fc.integer() }),
+      code: fc.oneof(
+        { weight: 3, arbitrary: fc.constantFrom(0, 20001) },
+        { weight: 4, arbitrary: fc.constantFrom(...CODES) },
+        { weight: 1, arbitrary: fc.integer() },
+      ),
       message,
       request_id: fc.string({ maxLength: 20 }),
       data: fc.constantFrom({}, { failed_events: [] }, null),
@@ -76,11 +85,11 @@ const body = fc.oneof(
       '{"code":2.0001e4}',
       '{"code":0,"code":40002}',
       '{"code":40002,"code":0}',
-      "\ufeff" + OK_BODY,
+      `\ufeff${OK_BODY}`,
       ` \n${OK_BODY}\n `,
       '{"code":null}',
       '{"code":[0]}',
-      "[" + OK_BODY + "]",
+      `[${OK_BODY}]`,
       "0",
       "null",
     ),
@@ -88,9 +97,13 @@ const body = fc.oneof(
   // very large: 1 to 3 MB of JSON (a success or not) or of text
   {
     weight: 1,
-    arbitrary: fc.tuple(fc.constantFrom(0, 20001, 50000, 40002), fc.integer({ min: 1, max: 3 }), fc.boolean()).map(([code, mb, json]) =>
-      json ? JSON.stringify({ code, message: "big", data: { pad: "x".repeat(mb * 1024 * 1024) } }) : "<html>" + "x".repeat(mb * 1024 * 1024),
-    ),
+    arbitrary: fc
+      .tuple(fc.constantFrom(0, 20001, 50000, 40002), fc.integer({ min: 1, max: 3 }), fc.boolean())
+      .map(([code, mb, json]) =>
+        json
+          ? JSON.stringify({ code, message: "big", data: { pad: "x".repeat(mb * 1024 * 1024) } })
+          : `<html>${"x".repeat(mb * 1024 * 1024)}`,
+      ),
   },
 );
 
@@ -157,30 +170,38 @@ interface Message {
 
 function messagesFor(caseId: number, kinds: Kind[]): Message[] {
   const messages: Message[] = [];
-  kinds.forEach((kind, i) => {
+  for (const [i, kind] of kinds.entries()) {
     const id = `c${caseId}-e${i}`;
     const queued = (event: QueuedEvent): Message => ({ kind, body: JSON.stringify(event), eventId: event.event.event_id });
     switch (kind) {
       case "fresh":
-        return void messages.push(queued(queuedEvent(id)));
+        messages.push(queued(queuedEvent(id)));
+        break;
       case "other_pixel":
-        return void messages.push(queued(queuedEvent(id, "OTHERPIXEL0001")));
+        messages.push(queued(queuedEvent(id, "OTHERPIXEL0001")));
+        break;
       case "test_code":
-        return void messages.push(queued({ ...queuedEvent(id), test_event_code: "TEST123" }));
+        messages.push(queued({ ...queuedEvent(id), test_event_code: "TEST123" }));
+        break;
       case "future":
-        return void messages.push(queued(queuedEvent(id, PIXEL, { event_time: 1e300 })));
+        messages.push(queued(queuedEvent(id, PIXEL, { event_time: 1e300 })));
+        break;
       case "old":
-        return void messages.push(queued(queuedEvent(id, PIXEL, { event_time: NOW - 8 * 86_400 })));
+        messages.push(queued(queuedEvent(id, PIXEL, { event_time: NOW - 8 * 86_400 })));
+        break;
       case "ancient":
-        return void messages.push(queued(queuedEvent(id, PIXEL, { event_time: -1e300 })));
+        messages.push(queued(queuedEvent(id, PIXEL, { event_time: -1e300 })));
+        break;
       case "malformed":
-        return void messages.push({ kind, body: MALFORMED[i % MALFORMED.length]!(id) });
+        messages.push({ kind, body: MALFORMED[i % MALFORMED.length]!(id) });
+        break;
       case "copy": {
         const original = messages.find((message) => message.eventId !== undefined && message.kind !== "old" && message.kind !== "ancient");
-        return void messages.push(original ? { ...original } : queued(queuedEvent(id)));
+        messages.push(original ? { ...original } : queued(queuedEvent(id)));
+        break;
       }
     }
-  });
+  }
   return messages;
 }
 
@@ -202,7 +223,11 @@ const tookEvents = (answer: ChaosAnswer) =>
 
 /** Like the harness's receiveBatch, asking for exactly what is left each time (see support/drain-queue.ts). */
 async function queueAndReceive(queues: LocalQueues, bodies: string[]): Promise<SQSEvent> {
-  const failed = await sendInBatches(queues.client, queues.eventsQueueUrl, bodies.map((body, i) => ({ id: String(i), body, attributes: {} })));
+  const failed = await sendInBatches(
+    queues.client,
+    queues.eventsQueueUrl,
+    bodies.map((body, i) => ({ id: String(i), body, attributes: {} })),
+  );
   if (failed.length > 0) throw new Error(`could not queue ${failed.length} test messages`);
   const records: SQSEvent["Records"] = [];
   const deadline = Date.now() + 5000;
@@ -227,7 +252,11 @@ async function queueAndReceive(queues: LocalQueues, bodies: string[]): Promise<S
 const count = <T>(items: T[]) => items.reduce((map, item) => map.set(item, (map.get(item) ?? 0) + 1), new Map<T, number>());
 
 /** One case: queue the messages, run the sender against the scripted TikTok, check what became of each. */
-async function runCase(caseId: number, { kinds, answers, maxReceiveCount, badRows }: Scenario, seen: Record<"delivered" | "deadLettered" | "retried", number>) {
+async function runCase(
+  caseId: number,
+  { kinds, answers, maxReceiveCount, badRows }: Scenario,
+  seen: Record<"delivered" | "deadLettered" | "retried", number>,
+) {
   const messages = messagesFor(caseId, kinds);
   const bad = new Set(badRows.ids.map((i) => `c${caseId}-e${i}`));
   // Like TikTok: a request holding a bad row is refused whole (bisection isolates it); otherwise the script.
@@ -237,7 +266,10 @@ async function runCase(caseId: number, { kinds, answers, maxReceiveCount, badRow
       : answers[index % answers.length]!,
   );
   const { queues } = fixture;
-  const batch = await queueAndReceive(queues, messages.map((message) => message.body));
+  const batch = await queueAndReceive(
+    queues,
+    messages.map((message) => message.body),
+  );
   let failed = new Set(batch.Records.map((record) => record.messageId));
   try {
     const handler = senderFor(queues, fixture.tiktok, { apiUrl: chaos.url, timeoutMs: TIMEOUT_MS, maxReceiveCount, retryBaseSeconds: 900 });
@@ -254,10 +286,20 @@ async function runCase(caseId: number, { kinds, answers, maxReceiveCount, badRow
 
     const recordIds = new Set(batch.Records.map((record) => record.messageId));
     for (const id of failed) expect(recordIds.has(id)).toBe(true);
-    const taken = new Set(requests.filter((request) => request.complete && tookEvents(request.answer)).flatMap((request) => request.eventIds));
+    const taken = new Set(
+      requests.filter((request) => request.complete && tookEvents(request.answer)).flatMap((request) => request.eventIds),
+    );
     const kindOf = new Map(messages.map((message) => [message.body, message.kind]));
     const history = () =>
-      JSON.stringify(requests.map((r) => [r.eventIds, r.answer.kind, "status" in r.answer ? r.answer.status : 0, "body" in r.answer ? r.answer.body.slice(0, 80) : "", r.complete]));
+      JSON.stringify(
+        requests.map((r) => [
+          r.eventIds,
+          r.answer.kind,
+          "status" in r.answer ? r.answer.status : 0,
+          "body" in r.answer ? r.answer.body.slice(0, 80) : "",
+          r.complete,
+        ]),
+      );
 
     // Acknowledged ⇒ TikTok took it, or it is in the DLQ: never both missing.
     const dlqBodies = count(dead.map((entry) => entry.body));
@@ -282,7 +324,10 @@ async function runCase(caseId: number, { kinds, answers, maxReceiveCount, badRow
       if (BAD_ROW_CODES.has(entry.reason)) {
         // isolated down to the one event, which TikTok refused with that code
         const alone = requests.filter((request) => request.eventIds.length === 1 && request.eventIds[0] === entry.eventId);
-        expect(alone.some((request) => request.complete && String(answeredCode(request.answer)) === entry.reason), `${entry.eventId} ${entry.reason}: ${history()}`).toBe(true);
+        expect(
+          alone.some((request) => request.complete && String(answeredCode(request.answer)) === entry.reason),
+          `${entry.eventId} ${entry.reason}: ${history()}`,
+        ).toBe(true);
       } else if (entry.reason === "too_old") {
         expect(["old", "ancient"]).toContain(kind);
       } else if (entry.reason === "malformed") {
@@ -301,7 +346,11 @@ async function runCase(caseId: number, { kinds, answers, maxReceiveCount, badRow
     expect(requests.length).toBeLessThanOrEqual(2 * (2 * messages.length - 1));
   } finally {
     // What the sender left for a retry (everything, if it threw) is not for the next case.
-    await deleteMessages(queues.client, queues.eventsQueueUrl, batch.Records.filter((record) => failed.has(record.messageId)).map((record) => record.receiptHandle));
+    await deleteMessages(
+      queues.client,
+      queues.eventsQueueUrl,
+      batch.Records.filter((record) => failed.has(record.messageId)).map((record) => record.receiptHandle),
+    );
     await drain(queues.client, queues.deadLetterQueueUrl);
   }
   expect(await depth(queues.client, queues.eventsQueueUrl)).toBe(0);

@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
-import { restHandler } from "../../lambdas/aws/api-gateway";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { readIngestConfig } from "../../lambdas/core/config";
-import { silentLog } from "../../lambdas/core/log";
-import type { EventQueue } from "../../lambdas/core/event-queue";
-import { createIngestHandler } from "../../lambdas/ingest/ingest";
+import { restHandler } from "../../lambdas/aws/api-gateway";
 import { sqsEventQueue } from "../../lambdas/aws/sqs-event-queue";
-import { startLocalQueues, type LocalQueues } from "../../local/sqs-server";
+import { readIngestConfig } from "../../lambdas/core/config";
+import type { EventQueue } from "../../lambdas/core/event-queue";
+import { silentLog } from "../../lambdas/core/log";
+import { createIngestHandler } from "../../lambdas/ingest/ingest";
+import { type LocalQueues, startLocalQueues } from "../../local/sqs-server";
 import { apiEvent } from "../support/api-event";
 import { depth, takeAll } from "../support/queues";
 
@@ -92,7 +92,9 @@ describe("ingest handler: accepted events", () => {
 
   it("takes a batch's pixel_code and test_event_code, and an event's own pixel_code over both", async () => {
     const own = { ...purchase("own"), pixel_code: "OTHERPIXEL0001" };
-    const response = await handler()(apiEvent({ pixel_code: "BATCHPIXEL0001", test_event_code: "TEST123", data: [purchase("batch"), own] }, auth));
+    const response = await handler()(
+      apiEvent({ pixel_code: "BATCHPIXEL0001", test_event_code: "TEST123", data: [purchase("batch"), own] }, auth),
+    );
     expect(response.statusCode).toBe(202);
     const byId = Object.fromEntries((await queuedMessages()).map((m) => JSON.parse(m.Body!)).map((q) => [q.event.event_id, q]));
     expect(byId.batch).toMatchObject({ destination: { source: "web", id: "BATCHPIXEL0001", test_event_code: "TEST123" } });
@@ -119,15 +121,20 @@ describe("ingest handler: accepted events", () => {
       apiEvent(purchase("cors"), { ...auth, Origin: "https://www.shop.example" }),
     );
     expect(allowed.headers).toMatchObject({ "Access-Control-Allow-Origin": "https://www.shop.example", Vary: "Origin" });
-    const other = await handler({ env: { CORS_ALLOW_ORIGINS: "https://shop.example" } })(apiEvent(purchase("cors2"), { ...auth, Origin: "https://evil.example" }));
+    const other = await handler({ env: { CORS_ALLOW_ORIGINS: "https://shop.example" } })(
+      apiEvent(purchase("cors2"), { ...auth, Origin: "https://evil.example" }),
+    );
     expect(other.headers).not.toHaveProperty("Access-Control-Allow-Origin");
   });
 });
 
 describe("ingest handler: refused requests enqueue nothing", () => {
-
   it("400 names every invalid event and field; valid events in the same batch are not enqueued", async () => {
-    const data = [purchase("good"), { ...purchase("bad-name"), event: "IntiateCheckout" }, { ...purchase("bad-value"), properties: { value: 5 } }];
+    const data = [
+      purchase("good"),
+      { ...purchase("bad-name"), event: "IntiateCheckout" },
+      { ...purchase("bad-value"), properties: { value: 5 } },
+    ];
     const response = await handler()(apiEvent({ data }, auth));
     expect(response.statusCode).toBe(400);
     const body = JSON.parse(response.body);
@@ -161,8 +168,6 @@ describe("ingest handler: refused requests enqueue nothing", () => {
     expect(JSON.parse(response.body).error).toContain("not UTF-8");
   });
 
-
-
   it("413 for 1,001 events, naming the limit", async () => {
     const data = Array.from({ length: 1001 }, (_, i) => purchase(`e${i}`));
     const response = await handler()(apiEvent({ data }, auth));
@@ -172,7 +177,9 @@ describe("ingest handler: refused requests enqueue nothing", () => {
   });
 
   it("413 for a body over MAX_BODY_BYTES", async () => {
-    const response = await handler({ env: { MAX_BODY_BYTES: "2048" } })(apiEvent({ data: Array.from({ length: 20 }, (_, i) => purchase(`e${i}`)) }, auth));
+    const response = await handler({ env: { MAX_BODY_BYTES: "2048" } })(
+      apiEvent({ data: Array.from({ length: 20 }, (_, i) => purchase(`e${i}`)) }, auth),
+    );
     expect(response.statusCode).toBe(413);
     expect(JSON.parse(response.body).error).toMatch(/the limit is 2048/);
   });
@@ -192,5 +199,4 @@ describe("ingest handler: refused requests enqueue nothing", () => {
     expect(body).toMatchObject({ enqueued: ["a", "c"], not_enqueued: ["b"] });
     expect(body.error).toContain("safe");
   });
-
 });

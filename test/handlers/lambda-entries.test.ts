@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { readFileSync } from "node:fs";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
-import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { signBody } from "../../lambdas/woocommerce/signature";
 import { proxyEvent } from "../../local/http-api";
-import { startLocalQueues, type LocalQueues } from "../../local/sqs-server";
+import { type LocalQueues, startLocalQueues } from "../../local/sqs-server";
 import { apiEvent } from "../support/api-event";
-import { ok, startFakeTikTok, type FakeTikTok } from "../support/fake-tiktok";
+import { type FakeTikTok, ok, startFakeTikTok } from "../support/fake-tiktok";
 import { takeAll } from "../support/queues";
 
 // The Lambda entry files as AWS runs them, configured only by the environment the stack sets.
@@ -57,8 +57,12 @@ describe("authorizer Lambda entry", () => {
       handler: (event: unknown, context: Context) => Promise<{ principalId: string }>;
     };
     const methodArn = "arn:aws:execute-api:us-east-1:123456789012:abc/v1/POST/events";
-    await expect(handler({ headers: { Authorization: "Bearer new-key" }, methodArn }, context)).resolves.toMatchObject({ principalId: "ingest-key" });
-    await expect(handler({ headers: { Authorization: "Bearer old-key" }, methodArn }, context)).resolves.toMatchObject({ principalId: "ingest-key" });
+    await expect(handler({ headers: { Authorization: "Bearer new-key" }, methodArn }, context)).resolves.toMatchObject({
+      principalId: "ingest-key",
+    });
+    await expect(handler({ headers: { Authorization: "Bearer old-key" }, methodArn }, context)).resolves.toMatchObject({
+      principalId: "ingest-key",
+    });
     await expect(handler({ headers: { Authorization: "Bearer other" }, methodArn }, context)).rejects.toThrow("Unauthorized");
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
   });
@@ -87,7 +91,10 @@ describe("ingest Lambda entry", () => {
       handler: (event: unknown, context: Context) => Promise<APIGatewayProxyResult>;
     };
     const lines: string[] = [];
-    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (lines.push(String(chunk)), true));
+    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
     const purchase = {
       event: "CompletePayment",
       event_id: "order-9",
@@ -100,12 +107,31 @@ describe("ingest Lambda entry", () => {
       write.mockRestore();
     }
     await takeAll(queues.client, queues.eventsQueueUrl);
-    const emf = lines.flatMap((line) => line.split("\n")).filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line));
+    const emf = lines
+      .flatMap((line) => line.split("\n"))
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line));
     const purchaseMetrics = emf.find((entry) => entry.EventName === "CompletePayment");
-    expect(purchaseMetrics).toMatchObject({ Destination: "web:C4PIXEL0000000000001", service: "tiktok-relay-events", Events: 1, CoverageScore: 30, WithEmail: 1, WithIp: 1, WithPhone: 0, WithStrongKey: 1 });
-    expect(purchaseMetrics._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: "TikTokEventsRelay/Test", Dimensions: [expect.arrayContaining(["Destination", "EventName"])] });
+    expect(purchaseMetrics).toMatchObject({
+      Destination: "web:C4PIXEL0000000000001",
+      service: "tiktok-relay-events",
+      Events: 1,
+      CoverageScore: 30,
+      WithEmail: 1,
+      WithIp: 1,
+      WithPhone: 0,
+      WithStrongKey: 1,
+    });
+    expect(purchaseMetrics._aws.CloudWatchMetrics[0]).toMatchObject({
+      Namespace: "TikTokEventsRelay/Test",
+      Dimensions: [expect.arrayContaining(["Destination", "EventName"])],
+    });
     expect(emf.find((entry) => entry.EventName === "AddToCart")).toMatchObject({ Events: 1, CoverageScore: 0, WithStrongKey: 0 });
-    expect(emf.find((entry) => entry.Purchases !== undefined)).toMatchObject({ service: "tiktok-relay-events", Purchases: 1, PurchasesWithStrongKey: 1 });
+    expect(emf.find((entry) => entry.Purchases !== undefined)).toMatchObject({
+      service: "tiktok-relay-events",
+      Purchases: 1,
+      PurchasesWithStrongKey: 1,
+    });
     expect(emf.find((entry) => entry.EventsReceived !== undefined)).toMatchObject({ EventsReceived: 2, EventsAccepted: 2 });
     // the request's log line is there, with the event ids, and no identifier in any line
     expect(lines.some((line) => line.includes('"message":"ingest"') && line.includes("order-9"))).toBe(true);
@@ -121,29 +147,57 @@ describe("WooCommerce Lambda entry", () => {
     process.env.POWERTOOLS_SERVICE_NAME = "tiktok-relay-woocommerce";
     process.env.POWERTOOLS_LOG_LEVEL = "INFO";
     secrets.on(GetSecretValueCommand, { SecretId: WEBHOOK_ARN }).resolves({ SecretString: "woo-secret" });
-    const order = JSON.parse(readFileSync(new URL("../fixtures/woocommerce/order-guest-processing.json", import.meta.url), "utf8")) as Record<string, unknown>;
+    const order = JSON.parse(
+      readFileSync(new URL("../fixtures/woocommerce/order-guest-processing.json", import.meta.url), "utf8"),
+    ) as Record<string, unknown>;
     order.date_paid_gmt = new Date(Date.now() - 3_600_000).toISOString().slice(0, 19);
     const body = JSON.stringify(order);
     const { handler } = (await import("../../lambdas/woocommerce/index")) as {
       handler: (event: unknown, context: Context) => Promise<APIGatewayProxyResult>;
     };
     const lines: string[] = [];
-    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (lines.push(String(chunk)), true));
+    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
     try {
-      const event = proxyEvent("POST", "/woocommerce", { "X-WC-Webhook-Topic": "order.updated", "X-WC-Webhook-Signature": signBody(body, "woo-secret") }, body, false);
+      const event = proxyEvent(
+        "POST",
+        "/woocommerce",
+        { "X-WC-Webhook-Topic": "order.updated", "X-WC-Webhook-Signature": signBody(body, "woo-secret") },
+        body,
+        false,
+      );
       const response = await handler(event, context);
       expect(JSON.parse(response.body)).toMatchObject({ accepted: 1 });
     } finally {
       write.mockRestore();
     }
     await takeAll(queues.client, queues.eventsQueueUrl);
-    const emf = lines.flatMap((line) => line.split("\n")).filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line));
+    const emf = lines
+      .flatMap((line) => line.split("\n"))
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line));
     // The same namespace, service and dimensions as POST /events' purchases (lib/monitoring.ts reads these).
     const purchase = emf.find((entry) => entry.EventName === "CompletePayment");
-    expect(purchase).toMatchObject({ service: "tiktok-relay-events", Destination: "web:C4PIXEL0000000000001", Events: 1, WithEmail: 1, WithStrongKey: 1 });
+    expect(purchase).toMatchObject({
+      service: "tiktok-relay-events",
+      Destination: "web:C4PIXEL0000000000001",
+      Events: 1,
+      WithEmail: 1,
+      WithStrongKey: 1,
+    });
     expect(purchase._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: "TikTokEventsRelay/Test" });
-    expect(emf.find((entry) => entry.Purchases !== undefined)).toMatchObject({ service: "tiktok-relay-events", Purchases: 1, PurchasesWithStrongKey: 1 });
-    expect(emf.find((entry) => entry.EventsAccepted !== undefined)).toMatchObject({ service: "tiktok-relay-woocommerce", EventsReceived: 1, EventsAccepted: 1 });
+    expect(emf.find((entry) => entry.Purchases !== undefined)).toMatchObject({
+      service: "tiktok-relay-events",
+      Purchases: 1,
+      PurchasesWithStrongKey: 1,
+    });
+    expect(emf.find((entry) => entry.EventsAccepted !== undefined)).toMatchObject({
+      service: "tiktok-relay-woocommerce",
+      EventsReceived: 1,
+      EventsAccepted: 1,
+    });
   });
 });
 
@@ -153,7 +207,10 @@ describe("sender Lambda entry", () => {
       {
         messageId: "m1",
         receiptHandle: "r1",
-        body: JSON.stringify({ pixel_code: "C4PIXEL0000000000001", event: { event: "Lead", event_time: Math.floor(Date.now() / 1000) - 60, event_id: "lead-7" } }),
+        body: JSON.stringify({
+          pixel_code: "C4PIXEL0000000000001",
+          event: { event: "Lead", event_time: Math.floor(Date.now() / 1000) - 60, event_id: "lead-7" },
+        }),
         attributes: { ApproximateReceiveCount: "1", SentTimestamp: "0", SenderId: "x", ApproximateFirstReceiveTimestamp: "0" },
         messageAttributes: {},
         md5OfBody: "",

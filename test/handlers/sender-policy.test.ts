@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readDeadLetter } from "../../lambdas/core/dead-letter";
-import { retryDelaySeconds, type Counter } from "../../lambdas/sender/sender";
-import { ok, type Answer, type ReceivedRequest } from "../support/fake-tiktok";
+import { type Counter, retryDelaySeconds } from "../../lambdas/sender/sender";
+import { type Answer, ok, type ReceivedRequest } from "../support/fake-tiktok";
 import { depth, takeAll, waitFor } from "../support/queues";
 import { failures, NOW, queuedEvent, receiveAll, receiveBatch, senderFor, useSenderFixture } from "../support/sender-harness";
 
@@ -15,48 +15,62 @@ const rejecting =
   (bad: Set<string>) =>
   (request: ReceivedRequest): Answer => {
     const found = request.body.data.findIndex((event) => bad.has(event.event_id));
-    return found < 0 ? ok() : { status: 200, body: { code: 40002, message: `data.${found}.properties.contents.0.content_id: Not a valid string` } };
+    return found < 0
+      ? ok()
+      : { status: 200, body: { code: 40002, message: `data.${found}.properties.contents.0.content_id: Not a valid string` } };
   };
 
-const dlq = async () => (await takeAll(fixture.queues.client, fixture.queues.deadLetterQueueUrl)).map((message) => ({ ...readDeadLetter(message.MessageAttributes), body: message.Body! }));
+const dlq = async () =>
+  (await takeAll(fixture.queues.client, fixture.queues.deadLetterQueueUrl)).map((message) => ({
+    ...readDeadLetter(message.MessageAttributes),
+    body: message.Body!,
+  }));
 
 describe("bad rows", () => {
-  it.each([[["e500"]], [["e0", "e999"]], [["e1", "e2", "e777"]]])("isolates %j among 1,000: the rest is delivered once, the bad ones go to the DLQ with 40002", async (badIds) => {
-    const bad = new Set(badIds);
-    fixture.tiktok.respond = rejecting(bad);
-    const bodies = Array.from({ length: 1000 }, (_, i) => queuedEvent(`e${i}`));
-    const tallies: Record<string, number> = {};
-    const count: Counter = (metric, value, dimension) => {
-      const key = dimension ? `${metric}:${dimension.value}` : metric;
-      tallies[key] = (tallies[key] ?? 0) + value;
-    };
-    const response = await senderFor(fixture.queues, fixture.tiktok, { count })(await receiveBatch(fixture.queues, bodies));
+  it.each([[["e500"]], [["e0", "e999"]], [["e1", "e2", "e777"]]])(
+    "isolates %j among 1,000: the rest is delivered once, the bad ones go to the DLQ with 40002",
+    async (badIds) => {
+      const bad = new Set(badIds);
+      fixture.tiktok.respond = rejecting(bad);
+      const bodies = Array.from({ length: 1000 }, (_, i) => queuedEvent(`e${i}`));
+      const tallies: Record<string, number> = {};
+      const count: Counter = (metric, value, dimension) => {
+        const key = dimension ? `${metric}:${dimension.value}` : metric;
+        tallies[key] = (tallies[key] ?? 0) + value;
+      };
+      const response = await senderFor(fixture.queues, fixture.tiktok, { count })(await receiveBatch(fixture.queues, bodies));
 
-    expect(failures(response)).toEqual([]);
-    const delivered = fixture.tiktok.deliveredIds();
-    expect(delivered).toHaveLength(1000 - bad.size);
-    expect(new Set(delivered).size).toBe(1000 - bad.size);
-    expect(delivered.filter((id) => bad.has(id))).toEqual([]);
-    // bisection: the first request, then two halves per level down to each bad event
-    expect(fixture.tiktok.requests.length).toBeLessThanOrEqual(1 + bad.size * 2 * 10);
+      expect(failures(response)).toEqual([]);
+      const delivered = fixture.tiktok.deliveredIds();
+      expect(delivered).toHaveLength(1000 - bad.size);
+      expect(new Set(delivered).size).toBe(1000 - bad.size);
+      expect(delivered.filter((id) => bad.has(id))).toEqual([]);
+      // bisection: the first request, then two halves per level down to each bad event
+      expect(fixture.tiktok.requests.length).toBeLessThanOrEqual(1 + bad.size * 2 * 10);
 
-    const dead = await dlq();
-    expect(dead.map((d) => d.eventId).sort()).toEqual([...bad].sort());
-    for (const entry of dead) {
-      expect(entry).toMatchObject({ reason: "40002", detail: expect.stringContaining("Not a valid string"), eventName: "AddToCart", attempts: 1 });
-      expect(entry.failedAt).toBe(new Date(NOW * 1000).toISOString());
-      expect(JSON.parse(entry.body)).toEqual(queuedEvent(entry.eventId!));
-    }
-    expect(await depth(fixture.queues.client, fixture.queues.eventsQueueUrl)).toBe(0);
-    // Totals (what the alarms read) and per code (what the dashboard breaks down).
-    expect(tallies).toEqual({
-      EventsDelivered: 1000 - bad.size,
-      EventsDeadLettered: bad.size,
-      "EventsDeadLettered:40002": bad.size,
-      EventsRejected: bad.size,
-      "EventsRejected:40002": bad.size,
-    });
-  });
+      const dead = await dlq();
+      expect(dead.map((d) => d.eventId).sort()).toEqual([...bad].sort());
+      for (const entry of dead) {
+        expect(entry).toMatchObject({
+          reason: "40002",
+          detail: expect.stringContaining("Not a valid string"),
+          eventName: "AddToCart",
+          attempts: 1,
+        });
+        expect(entry.failedAt).toBe(new Date(NOW * 1000).toISOString());
+        expect(JSON.parse(entry.body)).toEqual(queuedEvent(entry.eventId!));
+      }
+      expect(await depth(fixture.queues.client, fixture.queues.eventsQueueUrl)).toBe(0);
+      // Totals (what the alarms read) and per code (what the dashboard breaks down).
+      expect(tallies).toEqual({
+        EventsDelivered: 1000 - bad.size,
+        EventsDeadLettered: bad.size,
+        "EventsDeadLettered:40002": bad.size,
+        EventsRejected: bad.size,
+        "EventsRejected:40002": bad.size,
+      });
+    },
+  );
 
   it("counts each metric's total once per invocation, whatever the codes", async () => {
     const codes: Record<string, number> = { e3: 40002, e7: 40000 };
@@ -99,9 +113,15 @@ describe("duplicates in one batch", () => {
 
   it("gives the copy the verdict of the original: both go to the DLQ when TikTok refuses it", async () => {
     fixture.tiktok.respond = rejecting(new Set(["bad"]));
-    const response = await senderFor(fixture.queues, fixture.tiktok)(await receiveBatch(fixture.queues, [queuedEvent("bad"), queuedEvent("bad")]));
+    const response = await senderFor(
+      fixture.queues,
+      fixture.tiktok,
+    )(await receiveBatch(fixture.queues, [queuedEvent("bad"), queuedEvent("bad")]));
     expect(failures(response)).toEqual([]);
-    expect((await dlq()).map((d) => [d.eventId, d.reason])).toEqual([["bad", "40002"], ["bad", "40002"]]);
+    expect((await dlq()).map((d) => [d.eventId, d.reason])).toEqual([
+      ["bad", "40002"],
+      ["bad", "40002"],
+    ]);
   });
 });
 
@@ -129,7 +149,11 @@ describe("retryable failures", () => {
     const first = await receiveBatch(fixture.queues, [queuedEvent("a")]);
     expect(failures(await handler(first))).toEqual([first.Records[0]!.messageId]);
     // hidden now (the test's receive used a 300 s visibility; the sender shortened it to 1 s)...
-    await waitFor(async () => (await depth(fixture.queues.client, fixture.queues.eventsQueueUrl)) === 1, 5000, "the message back in the queue");
+    await waitFor(
+      async () => (await depth(fixture.queues.client, fixture.queues.eventsQueueUrl)) === 1,
+      5000,
+      "the message back in the queue",
+    );
     const second = await receiveAll(fixture.queues, 1);
     expect(second.Records[0]!.attributes.ApproximateReceiveCount).toBe("2");
     expect(failures(await handler(second))).toEqual([second.Records[0]!.messageId]);
@@ -142,14 +166,18 @@ describe("retryable failures", () => {
 
   it("dead-letters on the last receive, with the reason of the last failure", async () => {
     fixture.tiktok.respond = () => ({ status: 503, body: "<html>Service Unavailable</html>" });
-    const response = await senderFor(fixture.queues, fixture.tiktok, { maxReceiveCount: 1 })(await receiveBatch(fixture.queues, [queuedEvent("a")]));
+    const response = await senderFor(fixture.queues, fixture.tiktok, { maxReceiveCount: 1 })(
+      await receiveBatch(fixture.queues, [queuedEvent("a")]),
+    );
     expect(failures(response)).toEqual([]);
     expect((await dlq()).map((d) => [d.eventId, d.reason, d.attempts])).toEqual([["a", "http_503", 1]]);
   });
 
   it("keeps a message in the queue when it cannot be moved to the DLQ", async () => {
     fixture.tiktok.respond = rejecting(new Set(["x"]));
-    const handler = senderFor(fixture.queues, fixture.tiktok, { deadLetterQueueUrl: `${fixture.queues.endpoint}/123456789012/no-such-dlq` });
+    const handler = senderFor(fixture.queues, fixture.tiktok, {
+      deadLetterQueueUrl: `${fixture.queues.endpoint}/123456789012/no-such-dlq`,
+    });
     const batch = await receiveBatch(fixture.queues, [queuedEvent("x")]);
     expect(failures(await handler(batch))).toEqual([batch.Records[0]!.messageId]);
   });

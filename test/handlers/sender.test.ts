@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { prepareEvent } from "../../lambdas/core/prepare";
 import { ok } from "../support/fake-tiktok";
-import { failures, NOW, PIXEL, queuedEvent as simple, receiveBatch, senderFor, useSenderFixture } from "../support/sender-harness";
+import { failures, NOW, PIXEL, receiveBatch, senderFor, queuedEvent as simple, useSenderFixture } from "../support/sender-harness";
 
 // The sender handler over real HTTP to a fake TikTok, fed from the real SQS protocol: the exact bytes TikTok
 // receives, how many requests a batch takes, and which messages are reported back as not delivered.
@@ -45,7 +45,9 @@ describe("sender handler", () => {
       { nowSeconds: NOW + 100, defaultPhoneCountry: "US", maxEventAgeDays: 7, allowCustomEvents: false },
     );
     if (!prepared.ok) throw new Error(JSON.stringify(prepared.issues));
-    const response = await sender()(await receiveBatch(fixture.queues, [{ pixel_code: PIXEL, test_event_code: "TEST123", event: prepared.event }]));
+    const response = await sender()(
+      await receiveBatch(fixture.queues, [{ pixel_code: PIXEL, test_event_code: "TEST123", event: prepared.event }]),
+    );
 
     expect(failures(response)).toEqual([]);
     expect(fixture.tiktok.requests).toHaveLength(1);

@@ -71,7 +71,12 @@ export async function startChaosTikTok(): Promise<ChaosTikTok> {
     const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Parameters<ChaosResponder>[0];
     const requests = chaos.requests;
     const answer = chaos.respond(body, requests.length);
-    const record: ChaosRequest = { eventIds: body.data.map((event) => event.event_id), pixel: body.event_source_id, answer, complete: false };
+    const record: ChaosRequest = {
+      eventIds: body.data.map((event) => event.event_id),
+      pixel: body.event_source_id,
+      answer,
+      complete: false,
+    };
     requests.push(record);
     const bytes = "body" in answer ? Buffer.from(answer.body, "utf8") : Buffer.alloc(0);
     switch (answer.kind) {
@@ -84,7 +89,10 @@ export async function startChaosTikTok(): Promise<ChaosTikTok> {
         record.complete = true;
         return void response.end(bytes);
       case "reset": {
-        response.writeHead(answer.status, { "Content-Type": "application/json", ...(answer.chunked ? {} : { "Content-Length": bytes.length }) });
+        response.writeHead(answer.status, {
+          "Content-Type": "application/json",
+          ...(answer.chunked ? {} : { "Content-Length": bytes.length }),
+        });
         const cut = Math.min(answer.cutAt, Math.max(0, bytes.length - 1));
         response.write(bytes.subarray(0, cut), () => response.socket?.destroy());
         // A zero-byte write may never call back: destroy shortly after anyway.

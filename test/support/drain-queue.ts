@@ -1,4 +1,4 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { depth } from "./queues";
 
 // Faster than takeAll for tests that run hundreds of cases: the embedded SQS server answers a receive at once
@@ -21,7 +21,11 @@ export async function drain(client: SQSClient, queueUrl: string): Promise<Messag
     );
     if (Messages.length === 0) throw new Error(`${left} messages in ${queueUrl}, none of them visible`);
     all.push(...Messages);
-    await deleteMessages(client, queueUrl, Messages.map((message) => message.ReceiptHandle!));
+    await deleteMessages(
+      client,
+      queueUrl,
+      Messages.map((message) => message.ReceiptHandle!),
+    );
   }
   return all;
 }

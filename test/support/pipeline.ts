@@ -1,6 +1,6 @@
 import type { Log } from "../../lambdas/core/log";
 import { silentLog } from "../../lambdas/core/log";
-import { startLocalPipeline, type Env, type LocalPipeline } from "../../local/pipeline";
+import { type Env, type LocalPipeline, startLocalPipeline } from "../../local/pipeline";
 import type { FakeTikTok } from "./fake-tiktok";
 
 /** `npm start`'s pipeline in-process on free ports, sending to the test's fake TikTok. */

@@ -1,4 +1,10 @@
-import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
 
 /** Receives and deletes every message now visible in a queue, and returns them. */
 export async function takeAll(client: SQSClient, queueUrl: string): Promise<Message[]> {
@@ -18,7 +24,10 @@ export async function takeAll(client: SQSClient, queueUrl: string): Promise<Mess
     if (Messages.length === 0) return all;
     all.push(...Messages);
     await client.send(
-      new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }),
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+      }),
     );
   }
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
 // `npm start` as a separate process, so a test can kill it for real (SIGKILL: no clean shutdown).

@@ -1,15 +1,15 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, beforeEach } from "vitest";
+import { sendInBatches } from "../../lambdas/aws/sqs-batches";
+import { sqsSenderQueue } from "../../lambdas/aws/sqs-sender-queue";
 import { silentLog } from "../../lambdas/core/log";
 import type { TikTokEvent } from "../../lambdas/core/schema";
 import { httpTransport } from "../../lambdas/core/tiktok-transport";
-import { sendInBatches } from "../../lambdas/aws/sqs-batches";
-import { createSenderHandler, type Counter, type SenderDeps } from "../../lambdas/sender/sender";
-import { sqsSenderQueue } from "../../lambdas/aws/sqs-sender-queue";
+import { type Counter, createSenderHandler, type SenderDeps } from "../../lambdas/sender/sender";
 import { toRecord } from "../../local/event-source";
-import { startLocalQueues, type LocalQueues } from "../../local/sqs-server";
-import { startFakeTikTok, type FakeTikTok } from "./fake-tiktok";
+import { type LocalQueues, startLocalQueues } from "../../local/sqs-server";
+import { type FakeTikTok, startFakeTikTok } from "./fake-tiktok";
 import { takeAll } from "./queues";
 
 // The sender as the Lambda runs it, against the embedded SQS server and a fake TikTok: messages are really

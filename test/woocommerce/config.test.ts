@@ -18,7 +18,10 @@ describe("WooCommerce settings", () => {
   });
 
   it("reads comma-separated lists, trimmed", () => {
-    const config = readWooCommerceConfig({ WOOCOMMERCE_PAID_STATUSES: "processing, on-hold ,completed", WOOCOMMERCE_VALUE_EXCLUDES: "tax, shipping" });
+    const config = readWooCommerceConfig({
+      WOOCOMMERCE_PAID_STATUSES: "processing, on-hold ,completed",
+      WOOCOMMERCE_VALUE_EXCLUDES: "tax, shipping",
+    });
     expect(config.order.paidStatuses).toEqual(["processing", "on-hold", "completed"]);
     expect(config.order.valueExcludes).toEqual(["tax", "shipping"]);
   });

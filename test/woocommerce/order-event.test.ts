@@ -1,15 +1,11 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { prepareEvent, type PrepareResult } from "../../lambdas/core/prepare";
+import { type PrepareResult, prepareEvent } from "../../lambdas/core/prepare";
 import type { IncomingEvent } from "../../lambdas/core/schema";
-import {
-  DEFAULT_ORDER_EVENT_OPTIONS,
-  orderToEvent,
-  type OrderEvent,
-  type OrderEventOptions,
-} from "../../lambdas/woocommerce/order-event";
+import { DEFAULT_ORDER_EVENT_OPTIONS, type OrderEvent, type OrderEventOptions, orderToEvent } from "../../lambdas/woocommerce/order-event";
 
+// biome-ignore lint/suspicious/noExplicitAny: fixtures are WooCommerce's JSON, edited freely by each test.
 type Order = Record<string, any>;
 
 /** A fresh copy of a fixture, so a test may change it freely. */
@@ -111,8 +107,7 @@ describe("orderToEvent: the fixtures, whole", () => {
           city: "Berlin",
           country: "DE",
           ip: "198.51.100.77",
-          user_agent:
-            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/134.0.0.0 Safari/537.36",
+          user_agent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/134.0.0.0 Safari/537.36",
           ttclid: "E.C.P.CsABexample0ttclid0Lena0registered0order",
         },
         properties: {
@@ -283,7 +278,9 @@ describe("orderToEvent: contents and value", () => {
     const properties = eventOf(order).properties!;
     expect(properties).toHaveProperty("value", 0);
     expect(properties.currency).toBe("USD");
-    expect(properties.contents).toEqual([{ content_id: "CPD-WHT-01", content_name: "Ceramic Pour-Over Coffee Dripper", quantity: 1, price: 0 }]);
+    expect(properties.contents).toEqual([
+      { content_id: "CPD-WHT-01", content_name: "Ceramic Pour-Over Coffee Dripper", quantity: 1, price: 0 },
+    ]);
     expect(eventOf(order, { valueExcludes: ["shipping", "tax"] }).properties).toHaveProperty("value", 0);
   });
 

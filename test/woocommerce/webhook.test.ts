@@ -1,16 +1,16 @@
 import { createHash } from "node:crypto";
-import { restHandler } from "../../lambdas/aws/api-gateway";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { readIngestConfig } from "../../lambdas/core/config";
-import { silentLog } from "../../lambdas/core/log";
-import type { EventQueue } from "../../lambdas/core/event-queue";
+import { restHandler } from "../../lambdas/aws/api-gateway";
 import { sqsEventQueue } from "../../lambdas/aws/sqs-event-queue";
+import { readIngestConfig } from "../../lambdas/core/config";
+import type { EventQueue } from "../../lambdas/core/event-queue";
+import { silentLog } from "../../lambdas/core/log";
 import { readWooCommerceConfig } from "../../lambdas/woocommerce/config";
 import { signBody } from "../../lambdas/woocommerce/signature";
 import { createWooCommerceHandler } from "../../lambdas/woocommerce/webhook";
 import { proxyEvent } from "../../local/http-api";
-import { startLocalQueues, type LocalQueues } from "../../local/sqs-server";
+import { type LocalQueues, startLocalQueues } from "../../local/sqs-server";
 import { takeAll } from "../support/queues";
 
 // POST /woocommerce against the real SQS protocol: what WooCommerce gets back (it never retries and disables a
@@ -71,13 +71,22 @@ const queued = async () => (await takeAll(queues.client, queues.eventsQueueUrl))
 
 describe("WooCommerce webhook", () => {
   it("answers the creation ping with 200 and queues nothing", async () => {
-    const ping = proxyEvent("POST", "/woocommerce", { "Content-Type": "application/x-www-form-urlencoded" }, Buffer.from("webhook_id=7").toString("base64"), true);
+    const ping = proxyEvent(
+      "POST",
+      "/woocommerce",
+      { "Content-Type": "application/x-www-form-urlencoded" },
+      Buffer.from("webhook_id=7").toString("base64"),
+      true,
+    );
     expect(answer(await webhook()(ping))).toEqual({ status: 200, body: { ok: true, ping: true } });
     expect(await queued()).toEqual([]);
   });
 
   it("queues a paid order as one hashed CompletePayment with event_id wc_order_<id>", async () => {
-    expect(answer(await webhook()(delivery(guestOrder)))).toMatchObject({ status: 200, body: { accepted: 1, event_id: `wc_order_${order.id}` } });
+    expect(answer(await webhook()(delivery(guestOrder)))).toMatchObject({
+      status: 200,
+      body: { accepted: 1, event_id: `wc_order_${order.id}` },
+    });
     const [message, ...rest] = await queued();
     expect(rest).toEqual([]);
     expect(message).toMatchObject({
@@ -102,10 +111,18 @@ describe("WooCommerce webhook", () => {
   it("gives the same order the same event_id however often it arrives (created, updated, completed)", async () => {
     const handler = webhook();
     const completed = Buffer.from(JSON.stringify({ ...order, status: "completed" }));
-    for (const [topic, body] of [["order.created", guestOrder], ["order.updated", guestOrder], ["order.updated", completed]] as const) {
+    for (const [topic, body] of [
+      ["order.created", guestOrder],
+      ["order.updated", guestOrder],
+      ["order.updated", completed],
+    ] as const) {
       expect(answer(await handler(delivery(body, { "X-WC-Webhook-Topic": topic }))).status).toBe(200);
     }
-    expect((await queued()).map((message) => message.event.event_id)).toEqual([`wc_order_${order.id}`, `wc_order_${order.id}`, `wc_order_${order.id}`]);
+    expect((await queued()).map((message) => message.event.event_id)).toEqual([
+      `wc_order_${order.id}`,
+      `wc_order_${order.id}`,
+      `wc_order_${order.id}`,
+    ]);
   });
 
   it("checks the signature on the raw bytes as sent (whitespace and escapes included)", async () => {
@@ -148,7 +165,9 @@ describe("WooCommerce webhook", () => {
     const long = Buffer.from(JSON.stringify({ ...order, customer_user_agent: "Mozilla/5.0 ".repeat(200) }));
     const result = answer(await webhook()(delivery(long)));
     expect(result).toMatchObject({ status: 200, body: { accepted: 1 } });
-    expect(result.body.warnings).toEqual([expect.objectContaining({ path: "user.user_agent", message: expect.stringContaining("dropped") })]);
+    expect(result.body.warnings).toEqual([
+      expect.objectContaining({ path: "user.user_agent", message: expect.stringContaining("dropped") }),
+    ]);
     const [message] = await queued();
     expect(message.event.user).not.toHaveProperty("user_agent");
     expect(message.event.user.email).toBe(sha256(order.billing.email.trim().toLowerCase()));

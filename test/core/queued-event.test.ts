@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { SQS_BATCH_BYTES } from "../../lambdas/aws/sqs-batches";
+import { entryBytes } from "../../lambdas/aws/sqs-event-queue";
+import { deliveryKey } from "../../lambdas/core/delivery-key";
+import { type Destination, webDestination } from "../../lambdas/core/destination";
+import { MAX_QUEUE_ENTRY_BYTES, queueEntry, queueEntryBytes } from "../../lambdas/core/event-queue";
+import { encodeQueuedEvent, parseQueuedEvent } from "../../lambdas/core/queued-event";
+import type { TikTokEvent } from "../../lambdas/core/schema";
+
+const event: TikTokEvent = { event: "Purchase", event_time: 1_767_225_600, event_id: "order-1" };
+const PIXEL = "C4PIXEL0000000000001";
+
+describe("queue message format", () => {
+  it("today's format names the destination; a test code sits inside it", () => {
+    expect(JSON.parse(encodeQueuedEvent({ destination: webDestination(PIXEL), event }))).toEqual({
+      destination: { source: "web", id: PIXEL },
+      event,
+    });
+    expect(JSON.parse(encodeQueuedEvent({ destination: webDestination(PIXEL, "TEST1"), event }))).toEqual({
+      destination: { source: "web", id: PIXEL, test_event_code: "TEST1" },
+      event,
+    });
+  });
+
+  it.each<Destination>([
+    { source: "web", id: PIXEL },
+    { source: "offline", id: "7300000000000000001", testEventCode: "T2" },
+    { source: "crm", id: "7300000000000000002" },
+  ])("reads back what it wrote: %o", (destination) => {
+    expect(parseQueuedEvent(encodeQueuedEvent({ destination, event }))).toEqual({ destination, event });
+  });
+
+  it("still reads the earlier format, which the DLQ keeps for 14 days, as a web pixel", () => {
+    expect(parseQueuedEvent(JSON.stringify({ pixel_code: PIXEL, test_event_code: "T", event }))).toEqual({
+      destination: webDestination(PIXEL, "T"),
+      event,
+    });
+    expect(parseQueuedEvent(JSON.stringify({ pixel_code: PIXEL, event }))).toEqual({ destination: webDestination(PIXEL), event });
+  });
+
+  it.each([
+    ["not JSON", "{"],
+    ["no destination", JSON.stringify({ event })],
+    ["an unknown source", JSON.stringify({ destination: { source: "app", id: "x" }, event })],
+    ["an empty id", JSON.stringify({ destination: { source: "web", id: "" }, event })],
+    ["no event_id", JSON.stringify({ destination: { source: "web", id: PIXEL }, event: { event: "Lead", event_time: 1 } })],
+    ["a fractional event_time", JSON.stringify({ pixel_code: PIXEL, event: { ...event, event_time: 1.5 } })],
+    ["null", "null"],
+  ])("refuses %s", (_name, body) => {
+    expect(parseQueuedEvent(body)).toBeUndefined();
+  });
+
+  it("keeps SQS's forbidden U+FFFE/U+FFFF out of the body, escaped so the event reads back intact", () => {
+    const odd = { ...event, event: "Lead\ufffe\uffff" };
+    const body = encodeQueuedEvent({ destination: webDestination(PIXEL), event: odd });
+    expect(body).not.toMatch(/[\ufffe\uffff]/);
+    expect(parseQueuedEvent(body)?.event).toEqual(odd);
+  });
+});
+
+describe("the queue port's size rule", () => {
+  it("is SQS's own count and limit", () => {
+    const entry = queueEntry(
+      { ...event, event: "CompletePayment", properties: { description: "é".repeat(300) } },
+      webDestination(PIXEL, "T"),
+    );
+    expect(queueEntryBytes(entry)).toBe(entryBytes(entry));
+    expect(MAX_QUEUE_ENTRY_BYTES).toBe(SQS_BATCH_BYTES);
+  });
+});
+
+describe("deliveryKey", () => {
+  it("is one identity per destination, test code, event name and event_id", () => {
+    const keys = new Set([
+      deliveryKey(webDestination(PIXEL), event),
+      deliveryKey(webDestination(PIXEL, "T"), event),
+      deliveryKey(webDestination("C4PIXEL0000000000002"), event),
+      deliveryKey({ source: "offline", id: PIXEL }, event),
+      deliveryKey(webDestination(PIXEL), { ...event, event: "Lead" }),
+      deliveryKey(webDestination(PIXEL), { ...event, event_id: "order-2" }),
+    ]);
+    expect(keys.size).toBe(6);
+    const later: TikTokEvent = { ...event, event_time: 5 };
+    expect(deliveryKey(webDestination(PIXEL), later)).toBe(deliveryKey(webDestination(PIXEL), event));
+  });
+});
