@@ -6,7 +6,6 @@ import {
   ResourceNotFoundException,
   type DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
-import dynalite from "dynalite";
 import { integer } from "../lambdas/core/config";
 import { ledgerClient } from "../lambdas/aws/dynamodb-ledger";
 import { LEDGER_PARTITION_KEY, LEDGER_SORT_KEY } from "../lambdas/core/ledger-table";
@@ -45,6 +44,9 @@ export function localLedgerOptions(env: Record<string, string | undefined>): Loc
 
 /** dynalite on 127.0.0.1, in memory: the ledger lives (and dies) with this process. */
 export async function startLocalLedger(options: LocalLedgerOptions): Promise<LocalLedger> {
+  // Loaded here, not at the top: connecting to an external server (or `npm run trace -- --local`) needs none
+  // of dynalite and its LevelDB stack.
+  const { default: dynalite } = await import("dynalite");
   // Tables become ACTIVE at once instead of after dynalite's default 500 ms.
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
