@@ -66,9 +66,8 @@ describe("local ledger server", () => {
     const bare = dynalite();
     await new Promise<void>((resolve) => bare.listen(0, "127.0.0.1", resolve));
     try {
-      const started = Date.now();
       const ledger = await connectLedger(`http://127.0.0.1:${(bare.address() as AddressInfo).port}`);
-      expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+      // Straight after CreateTable it would still be CREATING.
       expect((await ledger.client.send(new DescribeTableCommand({ TableName: LOCAL_LEDGER_TABLE }))).Table?.TableStatus).toBe("ACTIVE");
       await ledger.close();
     } finally {
@@ -102,7 +101,7 @@ describe("local ledger server", () => {
       `console.log((await ledger.lookup([${JSON.stringify(KEY)}])).size);`,
       `await local.close();`,
     ].join("\n");
-    const started = Date.now();
+    // A leaked keep-alive socket or timer would hold the process open until execFile's timeout kills it.
     const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = execFile(
         process.execPath,
@@ -112,7 +111,5 @@ describe("local ledger server", () => {
       );
     });
     expect(result).toEqual({ code: 0, stdout: "1\n", stderr: "" });
-    // tsx start-up included; a leaked keep-alive socket or timer would hold the process for many seconds.
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });

@@ -223,11 +223,10 @@ describe("dynamoDbLedger against DynamoDB's limits and failures", () => {
       credentials: { accessKeyId: "local", secretAccessKey: "local" },
     });
     try {
-      const started = Date.now();
+      // Two attempts of 2 s each (ledgerClient): about 4 s, well under a Lambda's timeout.
       const error = await within(dynamoDbLedger(client, "t", { retentionDays: 1 }).lookup([key(1)]).catch((e: unknown) => e), 10_000, "lookup against a silent server");
       expect(error).toBeInstanceOf(LedgerUnavailableError);
-      // Two attempts of 2 s each (ledgerClient): well under a Lambda's timeout.
-      expect(Date.now() - started).toBeLessThan(8000);
+      expect(String(error)).toMatch(/TimeoutError/);
     } finally {
       client.destroy();
       for (const socket of sockets) socket.destroy();
