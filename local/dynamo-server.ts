@@ -1,0 +1,137 @@
+import type { AddressInfo } from "node:net";
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+  ResourceNotFoundException,
+} from "@aws-sdk/client-dynamodb";
+import { ledgerClient } from "../lambdas/aws/dynamodb-ledger";
+import { integer } from "../lambdas/core/config";
+import { LEDGER_PARTITION_KEY, LEDGER_SORT_KEY } from "../lambdas/core/ledger-table";
+
+// The embedded DynamoDB-protocol server (dynalite, in memory) holding the delivery ledger for `npm start`,
+// reachable with the real DynamoDB client; or, like SQS_ENDPOINT for the queues, the ledger table on a
+// server that outlives this process (DYNAMODB_ENDPOINT).
+//
+// No UpdateTimeToLive here: dynalite answers it with UnknownOperationException, and no local server deletes
+// expired items anyway. The adapter ignores expired items itself; TTL only saves storage, in AWS, where the
+// stack enables it on the table.
+
+export const LOCAL_LEDGER_TABLE = "tiktok-relay-ledger";
+export const DEFAULT_DYNAMODB_PORT = 8000;
+
+const REGION = "us-east-1";
+/** How long connectLedger waits for a table another server is still creating. */
+const TABLE_ACTIVE_TIMEOUT_MS = 10_000;
+
+export interface LocalLedger {
+  endpoint: string;
+  client: DynamoDBClient;
+  tableName: string;
+  close(): Promise<void>;
+}
+
+export interface LocalLedgerOptions {
+  /** 0: any free port. */
+  port: number;
+}
+
+/** The local ledger's settings from the environment: DYNAMODB_PORT, default 8000. */
+export function localLedgerOptions(env: Record<string, string | undefined>): LocalLedgerOptions {
+  return { port: integer(env, "DYNAMODB_PORT", DEFAULT_DYNAMODB_PORT, 0, 65_535) };
+}
+
+/** dynalite on 127.0.0.1, in memory: the ledger lives (and dies) with this process. */
+export async function startLocalLedger(options: LocalLedgerOptions): Promise<LocalLedger> {
+  // Loaded here, not at the top: connecting to an external server (or `npm run trace -- --local`) needs none
+  // of dynalite and its LevelDB stack.
+  const { default: dynalite } = await import("dynalite");
+  // Tables become ACTIVE at once instead of after dynalite's default 500 ms.
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const close = () =>
+    new Promise<void>((resolve, reject) => {
+      // The client's keep-alive sockets would hold close() open (and the process alive) until they time out.
+      server.closeAllConnections();
+      server.close((error) => (error ? reject(error) : resolve()));
+    });
+  let ledger: LocalLedger;
+  try {
+    ledger = await connectLedger(`http://127.0.0.1:${port}`);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return {
+    ...ledger,
+    close: async () => {
+      await ledger.close();
+      await close();
+    },
+  };
+}
+
+/**
+ * The ledger table on a DynamoDB-protocol server that outlives this process (DYNAMODB_ENDPOINT): created if
+ * missing (on demand), used as it is if it exists, so a restarted pipeline remembers what it delivered.
+ */
+export async function connectLedger(endpoint: string): Promise<LocalLedger> {
+  // No AWS account, no credentials of the user's involved; the ledger's own short timeouts.
+  const client = ledgerClient({ endpoint, region: REGION, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+  try {
+    await ensureTable(client, LOCAL_LEDGER_TABLE, endpoint);
+  } catch (error) {
+    client.destroy();
+    throw error;
+  }
+  return { endpoint, client, tableName: LOCAL_LEDGER_TABLE, close: async () => client.destroy() };
+}
+
+async function ensureTable(client: DynamoDBClient, tableName: string, endpoint: string): Promise<void> {
+  const status = async () => {
+    try {
+      return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus;
+    } catch (error) {
+      if (error instanceof ResourceNotFoundException) return undefined;
+      throw error;
+    }
+  };
+  if ((await status()) === undefined) {
+    try {
+      await client.send(
+        new CreateTableCommand({
+          TableName: tableName,
+          BillingMode: "PAY_PER_REQUEST",
+          AttributeDefinitions: [
+            { AttributeName: LEDGER_PARTITION_KEY, AttributeType: "S" },
+            { AttributeName: LEDGER_SORT_KEY, AttributeType: "S" },
+          ],
+          KeySchema: [
+            { AttributeName: LEDGER_PARTITION_KEY, KeyType: "HASH" },
+            { AttributeName: LEDGER_SORT_KEY, KeyType: "RANGE" },
+          ],
+        }),
+      );
+    } catch (error) {
+      // Another process created it in the meantime: use theirs.
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+  }
+  // The SDK's waiter polls every 20 s at first; a local server is ready in milliseconds.
+  const deadline = Date.now() + TABLE_ACTIVE_TIMEOUT_MS;
+  for (let current = await status(); current !== "ACTIVE"; current = await status()) {
+    if (Date.now() > deadline)
+      throw new Error(
+        `ledger table ${tableName} at ${endpoint} is ${current ?? "missing"}, not ACTIVE, after ${TABLE_ACTIVE_TIMEOUT_MS / 1000} s`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
