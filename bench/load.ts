@@ -31,6 +31,7 @@ export async function benchLoad(options: LoadOptions, progress: (line: string) =
       env: {
         PORT: "0",
         SQS_PORT: "0",
+        DYNAMODB_PORT: "0",
         INGEST_API_KEY: API_KEY,
         TIKTOK_PIXEL_CODE: PIXEL,
         TIKTOK_ACCESS_TOKEN: "bench-token",

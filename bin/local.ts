@@ -20,6 +20,7 @@ try {
       `  SQS endpoint: ${pipeline.sqsEndpoint}   (AWS_ENDPOINT_URL_SQS=${pipeline.sqsEndpoint})`,
       `  events queue: ${pipeline.eventsQueueUrl}`,
       `  DLQ:          ${pipeline.deadLetterQueueUrl}`,
+      `  ledger:       ${pipeline.ledgerEndpoint}   (${pipeline.durableLedger ? "external (DYNAMODB_ENDPOINT): survives a restart" : "embedded, in memory"}; npm run trace -- <event_id> --local)`,
       pipeline.durableQueues
         ? "  queues:       external (SQS_ENDPOINT): accepted events survive a restart of this process"
         : "  queues:       embedded, in memory: events not yet sent are lost when this process stops (npm run queue + SQS_ENDPOINT keeps them)",
@@ -50,7 +51,7 @@ try {
   const busy = /EADDRINUSE.*:(\d+)/.exec(message)?.[1];
   console.error(
     busy
-      ? `cannot start: port ${busy} is in use (another relay?). Choose others: PORT=3001 SQS_PORT=9325 npm start`
+      ? `cannot start: port ${busy} is in use (another relay?). Choose others: PORT=3001 SQS_PORT=9325 DYNAMODB_PORT=8001 npm start`
       : `cannot start: ${message}`,
   );
   process.exit(1);

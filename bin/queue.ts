@@ -1,19 +1,24 @@
+import { localLedgerOptions, startLocalLedger } from "../local/dynamo-server";
 import { localQueueOptions, startLocalQueues } from "../local/sqs-server";
 
-// `npm run queue`: the embedded SQS-protocol server on its own, so that `SQS_ENDPOINT=... npm start` keeps
-// accepted events across restarts of the pipeline (the messages live as long as this process).
+// `npm run queue`: the embedded SQS-protocol server and the delivery ledger's DynamoDB-protocol server on
+// their own, so that `SQS_ENDPOINT=... DYNAMODB_ENDPOINT=... npm start` keeps accepted events and the record
+// of what was delivered across restarts of the pipeline (they live as long as this process).
 
 const queues = await startLocalQueues(localQueueOptions(process.env));
+const ledger = await startLocalLedger(localLedgerOptions(process.env));
 console.log(
   [
     `SQS-protocol server on ${queues.endpoint}`,
     `  events queue: ${queues.eventsQueueUrl}`,
     `  DLQ:          ${queues.deadLetterQueueUrl}`,
-    `start the relay with: SQS_ENDPOINT=${queues.endpoint} npm start`,
+    `DynamoDB-protocol server on ${ledger.endpoint} (table ${ledger.tableName}: the delivery ledger)`,
+    `start the relay with: SQS_ENDPOINT=${queues.endpoint} DYNAMODB_ENDPOINT=${ledger.endpoint} npm start`,
   ].join("\n"),
 );
 const stop = async () => {
   await queues.close();
+  await ledger.close();
   process.exit(0);
 };
 process.once("SIGINT", stop);

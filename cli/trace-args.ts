@@ -20,7 +20,7 @@ export const TRACE_EXIT = { delivered: 0, failed: 1, usage: 2, deadLettered: 3, 
 export const TRACE_USAGE = `usage: npm run trace -- <event_id> (--stack NAME | --local | --table NAME) [options]
 
   Did this event reach TikTok? Looks the event_id up in the delivery ledger (every event TikTok accepted,
-  kept LEDGER_RETENTION_DAYS, default 30) and, when it is not there, in the dead-letter queue.
+  kept LEDGER_DAYS, default 35) and, when it is not there, in the dead-letter queue.
 
   --stack NAME     the deployed stack (default name TikTokEventsRelay): its LedgerTableName and
                    DeadLetterQueueUrl outputs

@@ -2,8 +2,9 @@ import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import type { DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import { GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { dynamoDbLedger, ledgerClient } from "../lambdas/aws/dynamodb-ledger";
-import { integer, optional } from "../lambdas/core/config";
-import { DEFAULT_LEDGER_RETENTION_DAYS, type DeliveryLedger, type DeliveryRecord, LedgerUnavailableError } from "../lambdas/core/ledger";
+import { ENV, INTEGER_SETTINGS } from "../lambdas/contract";
+import { optional, setting } from "../lambdas/core/config";
+import { type DeliveryLedger, type DeliveryRecord, LedgerUnavailableError } from "../lambdas/core/ledger";
 import { LOCAL_LEDGER_TABLE, localLedgerOptions } from "../local/dynamo-server";
 import { type Env, isLoopback, sqsClientConfig } from "./clients";
 import type { DeadLetterMessage } from "./dead-letter-message";
@@ -156,7 +157,7 @@ function pixelCodeOf(body: string): string | undefined {
 
 async function openSources(target: TraceTarget, deps: TraceDeps): Promise<Sources> {
   const { env } = deps;
-  let retentionDays = integer(env, "LEDGER_RETENTION_DAYS", DEFAULT_LEDGER_RETENTION_DAYS, 1, 3650);
+  let retentionDays = setting(env, INTEGER_SETTINGS.ledgerDays);
   const open = (
     config: DynamoDBClientConfig,
     tableName: string,
@@ -180,7 +181,7 @@ async function openSources(target: TraceTarget, deps: TraceDeps): Promise<Source
 
   if (target.local) {
     // The endpoints `npm start` prints, from the same settings and defaults.
-    const dynamoEndpoint = optional(env, "DYNAMODB_ENDPOINT") ?? `http://127.0.0.1:${localLedgerOptions(env).port}`;
+    const dynamoEndpoint = optional(env, ENV.dynamodbEndpoint) ?? `http://127.0.0.1:${localLedgerOptions(env).port}`;
     // Imported here: the module loads the embedded SQS server, which only the local mode has any use for.
     const sqsEndpoint =
       optional(env, "SQS_ENDPOINT") ?? `http://127.0.0.1:${(await import("../local/sqs-server")).localQueueOptions(env).port}`;

@@ -165,6 +165,27 @@ export interface RelayConfig {
    */
   readonly strongKeyAlarmPercent: number;
   /**
+   * Which events the delivery ledger guards against a second delivery: "conversions" (purchases, orders,
+   * subscriptions, trials, leads, registrations, applications), "all", or "off" (TikTok's 48 h dedup only).
+   * @default "conversions"
+   */
+  readonly ledgerScope: "conversions" | "all" | "off";
+  /**
+   * Days the delivery ledger remembers a delivery; at least maxEventAgeDays.
+   * @default 35
+   */
+  readonly ledgerDays: number;
+  /**
+   * Most TikTok requests one sender invocation makes (bad rows are isolated over several invocations).
+   * @default 1000
+   */
+  readonly senderMaxRequests: number;
+  /**
+   * TikTok requests one sender invocation keeps in flight while it isolates refused events.
+   * @default 8
+   */
+  readonly senderParallelRequests: number;
+  /**
    * WooCommerce orders: TikTok event name.
    * @default "CompletePayment"
    */
@@ -225,6 +246,10 @@ export const RELAY_CONFIG_DEFAULTS = {
   noEventsAlarmHours: 0,
   api5xxAlarmPercent: 1,
   strongKeyAlarmPercent: 0,
+  ledgerScope: DEFAULTS.ledgerScope,
+  ledgerDays: INTEGER_SETTINGS.ledgerDays.default,
+  senderMaxRequests: INTEGER_SETTINGS.senderMaxRequests.default,
+  senderParallelRequests: INTEGER_SETTINGS.senderParallelRequests.default,
   woocommerceEventName: DEFAULTS.woocommerceEventName,
   woocommerceEventIdTemplate: DEFAULTS.woocommerceEventIdTemplate,
   woocommercePaidStatuses: DEFAULTS.woocommercePaidStatuses.join(","),

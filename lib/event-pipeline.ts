@@ -7,6 +7,7 @@ import * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { ENV, INTEGER_SETTINGS, requestTimeoutMsFor, SERVICES } from "../lambdas/contract";
 import type { RelayConfig } from "./config";
+import type { DeliveryLedgerTable } from "./delivery-ledger";
 import { RelayFunction } from "./relay-function";
 
 const SENDER_ENTRY = fileURLToPath(new URL("../lambdas/sender/index.ts", import.meta.url));
@@ -14,6 +15,8 @@ const SENDER_ENTRY = fileURLToPath(new URL("../lambdas/sender/index.ts", import.
 export interface EventPipelineProps {
   /** Secret holding the TikTok Events API access token; the sender reads it. */
   readonly tokenSecret: ISecret;
+  /** What TikTok accepted: the sender skips what it holds and records each delivery. */
+  readonly ledger: DeliveryLedgerTable;
   readonly config: Pick<
     RelayConfig,
     | "tiktokApiUrl"
@@ -29,6 +32,10 @@ export interface EventPipelineProps {
     | "tracing"
     | "queueKmsKeyArn"
     | "logRetentionDays"
+    | "ledgerScope"
+    | "ledgerDays"
+    | "senderMaxRequests"
+    | "senderParallelRequests"
   >;
 }
 
@@ -84,6 +91,11 @@ export class EventPipeline extends Construct {
         [INTEGER_SETTINGS.retryMaxSeconds.env]: String(config.retryMaxSeconds),
         [ENV.eventsQueueUrl]: this.queue.queueUrl,
         [ENV.deadLetterQueueUrl]: this.deadLetterQueue.queueUrl,
+        [ENV.ledgerTable]: props.ledger.table.tableName,
+        [ENV.ledgerScope]: config.ledgerScope,
+        [INTEGER_SETTINGS.ledgerDays.env]: String(config.ledgerDays),
+        [INTEGER_SETTINGS.senderMaxRequests.env]: String(config.senderMaxRequests),
+        [INTEGER_SETTINGS.senderParallelRequests.env]: String(config.senderParallelRequests),
         [ENV.serviceName]: SERVICES.sender,
       },
     });
@@ -98,6 +110,8 @@ export class EventPipeline extends Construct {
     );
 
     props.tokenSecret.grantRead(this.senderFunction);
+    props.ledger.grantLookup(this.senderFunction);
+    props.ledger.grantRecord(this.senderFunction);
     // Events TikTok rejects are moved straight to the DLQ with a reason instead of being retried.
     this.deadLetterQueue.grantSendMessages(this.senderFunction);
 

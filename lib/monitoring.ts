@@ -32,6 +32,7 @@ export type RelayAlarmName =
   | "senderThrottles"
   | "api5xxRate"
   | "tiktokRejections"
+  | "ledgerErrors"
   | "noEventsReceived"
   | "weakPurchases";
 
@@ -120,6 +121,22 @@ export class Monitoring extends Construct {
         alarmDescription:
           "TikTok refused events (bad rows, e.g. code 40002); they are in the DLQ with TikTok's code. `npm run dlq -- peek` shows the message; fix the sending side, then redrive.",
       }),
+      // Either function that uses the ledger (the sender, the WooCommerce webhook) counts its failures.
+      ledgerErrors: this.alarm("LedgerErrors", {
+        metric: new cloudwatch.MathExpression({
+          expression: "FILL(sender, 0) + FILL(woocommerce, 0)",
+          usingMetrics: {
+            sender: this.serviceMetric(SERVICES.sender, "LedgerErrors"),
+            woocommerce: this.serviceMetric(SERVICES.woocommerce, "LedgerErrors"),
+          },
+          period: FIVE_MINUTES,
+          label: "ledger errors",
+        }),
+        ...atLeastOne,
+        treatMissingData: quiet,
+        alarmDescription:
+          "The delivery ledger (DynamoDB) could not be read or written: events were sent without checking it (TikTok still drops a repeat within 48 h) or delivered without being recorded. Check the table and the sender's logs; nothing is lost.",
+      }),
       ...(config.noEventsAlarmHours > 0 ? { noEventsReceived: this.noEventsReceived(queue, config.noEventsAlarmHours) } : {}),
       ...(config.strongKeyAlarmPercent > 0
         ? {
@@ -201,6 +218,7 @@ export class Monitoring extends Construct {
             this.senderMetric("EventsRetried", ONE_MINUTE, "retried"),
             this.senderMetric("EventsDeadLettered", ONE_MINUTE, "dead-lettered"),
             this.senderMetric("EventsTooOld", ONE_MINUTE, "too old"),
+            this.senderMetric("EventsAlreadyDelivered", ONE_MINUTE, "already delivered (ledger)"),
           ],
         }),
         new cloudwatch.GraphWidget({
@@ -300,6 +318,17 @@ export class Monitoring extends Construct {
       usingMetrics: { strong: metric(MATCH_METRICS.purchasesWithStrongKey), purchases: metric(MATCH_METRICS.purchases) },
       period,
       label: "purchases with a strong key, %",
+    });
+  }
+
+  /** A function's own metric, by its service name. */
+  private serviceMetric(service: string, metricName: string): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: metricsNamespace(this),
+      metricName,
+      dimensionsMap: { [DIMENSIONS.service]: service },
+      statistic: cloudwatch.Stats.SUM,
+      period: FIVE_MINUTES,
     });
   }
 

@@ -1,6 +1,15 @@
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Node } from "constructs";
-import { COUNTRY_CODE, EVENT_ID_TEMPLATE, INTEGER_SETTINGS, type IntegerSetting, PIXEL_CODE, TEST_EVENT_CODE } from "../lambdas/contract";
+import {
+  COUNTRY_CODE,
+  EVENT_ID_TEMPLATE,
+  INTEGER_SETTINGS,
+  type IntegerSetting,
+  LEDGER_SCOPES,
+  type LedgerScope,
+  PIXEL_CODE,
+  TEST_EVENT_CODE,
+} from "../lambdas/contract";
 import { RELAY_CONFIG_DEFAULTS, type RelayConfig } from "./config";
 
 // Reads RelayConfig from CDK context and validates it, so that `cdk synth` fails with every bad key and its
@@ -28,6 +37,9 @@ const INTEGER_RANGES = {
   apiThrottleRate: [1, 10_000],
   apiThrottleBurst: [1, 5000],
   maxBodyBytes: range(INTEGER_SETTINGS.maxBodyBytes),
+  ledgerDays: range(INTEGER_SETTINGS.ledgerDays),
+  senderMaxRequests: range(INTEGER_SETTINGS.senderMaxRequests),
+  senderParallelRequests: range(INTEGER_SETTINGS.senderParallelRequests),
   // API Gateway's limit for authorizer caching.
   authorizerCacheSeconds: [0, 3600],
   // AWS WAF's bounds for a rate-based rule.
@@ -202,12 +214,22 @@ export function readRelayConfig(node: Node): RelayConfig {
     else logRetentionDays = allowed;
   }
 
+  const ledgerScopeRaw = optionalString("ledgerScope") ?? RELAY_CONFIG_DEFAULTS.ledgerScope;
+  if (!(LEDGER_SCOPES as readonly string[]).includes(ledgerScopeRaw)) problem("ledgerScope", ledgerScopeRaw, LEDGER_SCOPES.join(", "));
+  const maxEventAgeDays = integer("maxEventAgeDays");
+  const ledgerDays = integer("ledgerDays");
+  if (ledgerDays < maxEventAgeDays) {
+    problems.push(
+      `  - ledgerDays: ${ledgerDays} is below maxEventAgeDays (${maxEventAgeDays}): an event could be delivered again after its record expired. Fix: raise ledgerDays.`,
+    );
+  }
+
   const config: RelayConfig = {
     pixelCode,
     testEventCode,
     alarmEmail,
     defaultPhoneCountry,
-    maxEventAgeDays: integer("maxEventAgeDays"),
+    maxEventAgeDays,
     allowCustomEvents,
     tiktokApiUrl,
     tiktokTokenSecretArn,
@@ -234,6 +256,10 @@ export function readRelayConfig(node: Node): RelayConfig {
     noEventsAlarmHours: integer("noEventsAlarmHours"),
     api5xxAlarmPercent: integer("api5xxAlarmPercent"),
     strongKeyAlarmPercent: integer("strongKeyAlarmPercent"),
+    ledgerScope: ledgerScopeRaw as LedgerScope,
+    ledgerDays,
+    senderMaxRequests: integer("senderMaxRequests"),
+    senderParallelRequests: integer("senderParallelRequests"),
     woocommerceEventName: woo("woocommerceEventName"),
     woocommerceEventIdTemplate,
     woocommercePaidStatuses: woo("woocommercePaidStatuses"),

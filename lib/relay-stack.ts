@@ -2,6 +2,7 @@ import { CfnOutput, SecretValue, Stack, type StackProps, Validations } from "aws
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import type { RelayConfig } from "./config";
+import { DeliveryLedgerTable } from "./delivery-ledger";
 import { EventPipeline } from "./event-pipeline";
 import { AuthorizerFunction, IngestFunction } from "./ingest-functions";
 import { Monitoring } from "./monitoring";
@@ -27,6 +28,8 @@ export class RelayStack extends Stack {
   public readonly ingestApiKeySecret: secretsmanager.ISecret;
   public readonly tiktokTokenSecret: secretsmanager.ISecret;
   public readonly pipeline: EventPipeline;
+  /** What TikTok accepted (DynamoDB): nothing in it is sent twice. */
+  public readonly ledger: DeliveryLedgerTable;
   /** POST /events. */
   public readonly ingestFunction: IngestFunction;
   /** The bearer-key check in front of POST /events. */
@@ -70,12 +73,13 @@ export class RelayStack extends Stack {
       });
     }
 
-    this.pipeline = new EventPipeline(this, "Pipeline", { tokenSecret: this.tiktokTokenSecret, config });
+    this.ledger = new DeliveryLedgerTable(this, "Ledger");
+    this.pipeline = new EventPipeline(this, "Pipeline", { tokenSecret: this.tiktokTokenSecret, ledger: this.ledger, config });
     // The functions first, then the edge that routes requests to them: another API flavour would be a
     // sibling of RestEdge taking the same functions.
     this.ingestFunction = new IngestFunction(this, "IngestFunction", { queue: this.pipeline.queue, config });
     this.authorizerFunction = new AuthorizerFunction(this, "AuthorizerFunction", { apiKeySecret: this.ingestApiKeySecret, config });
-    this.woocommerce = new WooCommerceWebhook(this, "WooCommerce", { queue: this.pipeline.queue, config });
+    this.woocommerce = new WooCommerceWebhook(this, "WooCommerce", { queue: this.pipeline.queue, ledger: this.ledger, config });
     this.edge = new RestEdge(this, "Ingest", {
       functions: { ingest: this.ingestFunction, authorizer: this.authorizerFunction, woocommerce: this.woocommerce.webhookFunction },
       config,
@@ -112,5 +116,10 @@ export class RelayStack extends Stack {
       description: "aws secretsmanager get-secret-value --secret-id <this>: paste the value into the webhook's Secret field",
     });
     new CfnOutput(this, "AlarmTopicArn", { value: this.monitoring.alarmTopic.topicArn });
+    new CfnOutput(this, "LedgerTableName", {
+      value: this.ledger.table.tableName,
+      description: "The delivery ledger: npm run trace -- <event_id> --stack <this stack> reads it",
+    });
+    new CfnOutput(this, "LedgerRetentionDays", { value: String(config.ledgerDays) });
   }
 }

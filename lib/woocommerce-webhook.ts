@@ -3,8 +3,9 @@ import { Duration, Validations } from "aws-cdk-lib";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
-import { ENV, SERVICES } from "../lambdas/contract";
+import { ENV, INTEGER_SETTINGS, SERVICES } from "../lambdas/contract";
 import type { RelayConfig } from "./config";
+import type { DeliveryLedgerTable } from "./delivery-ledger";
 import { type EventSettings, eventSettingsEnvironment } from "./event-settings";
 import { acknowledgeSynchronous } from "./ingest-functions";
 import { RelayFunction } from "./relay-function";
@@ -13,6 +14,8 @@ const WEBHOOK_ENTRY = fileURLToPath(new URL("../lambdas/woocommerce/index.ts", i
 
 export interface WooCommerceWebhookProps {
   readonly queue: IQueue;
+  /** Read to answer "already sent" for an order whose purchase TikTok accepted. */
+  readonly ledger: DeliveryLedgerTable;
   readonly config: EventSettings &
     Pick<
       RelayConfig,
@@ -25,6 +28,8 @@ export interface WooCommerceWebhookProps {
       | "woocommerceValueExcludes"
       | "woocommerceTtclidKeys"
       | "woocommerceTtpKeys"
+      | "ledgerScope"
+      | "ledgerDays"
     >;
 }
 
@@ -72,12 +77,16 @@ export class WooCommerceWebhook extends Construct {
         [ENV.woocommerceValueExcludes]: config.woocommerceValueExcludes,
         [ENV.woocommerceTtclidKeys]: config.woocommerceTtclidKeys,
         [ENV.woocommerceTtpKeys]: config.woocommerceTtpKeys,
+        [ENV.ledgerTable]: props.ledger.table.tableName,
+        [ENV.ledgerScope]: config.ledgerScope,
+        [INTEGER_SETTINGS.ledgerDays.env]: String(config.ledgerDays),
         [ENV.serviceName]: SERVICES.woocommerce,
       },
     });
     props.queue.grantSendMessages(this.webhookFunction);
     if (props.queue.encryptionMasterKey) this.webhookFunction.acknowledgeKmsGrants();
     this.secret.grantRead(this.webhookFunction);
+    props.ledger.grantLookup(this.webhookFunction);
     acknowledgeSynchronous(this.webhookFunction);
   }
 }

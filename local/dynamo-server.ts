@@ -7,8 +7,8 @@ import {
   ResourceNotFoundException,
 } from "@aws-sdk/client-dynamodb";
 import { ledgerClient } from "../lambdas/aws/dynamodb-ledger";
-import { integer } from "../lambdas/core/config";
-import { LEDGER_PARTITION_KEY, LEDGER_SORT_KEY } from "../lambdas/core/ledger-table";
+import { LEDGER_PARTITION_KEY, LEDGER_SORT_KEY, LOCAL_INTEGER_SETTINGS } from "../lambdas/contract";
+import { setting } from "../lambdas/core/config";
 
 // The embedded DynamoDB-protocol server (dynalite, in memory) holding the delivery ledger for `npm start`,
 // reachable with the real DynamoDB client; or, like SQS_ENDPOINT for the queues, the ledger table on a
@@ -19,7 +19,7 @@ import { LEDGER_PARTITION_KEY, LEDGER_SORT_KEY } from "../lambdas/core/ledger-ta
 // stack enables it on the table.
 
 export const LOCAL_LEDGER_TABLE = "tiktok-relay-ledger";
-export const DEFAULT_DYNAMODB_PORT = 8000;
+export const DEFAULT_DYNAMODB_PORT = LOCAL_INTEGER_SETTINGS.dynamodbPort.default;
 
 const REGION = "us-east-1";
 /** How long connectLedger waits for a table another server is still creating. */
@@ -39,7 +39,7 @@ export interface LocalLedgerOptions {
 
 /** The local ledger's settings from the environment: DYNAMODB_PORT, default 8000. */
 export function localLedgerOptions(env: Record<string, string | undefined>): LocalLedgerOptions {
-  return { port: integer(env, "DYNAMODB_PORT", DEFAULT_DYNAMODB_PORT, 0, 65_535) };
+  return { port: setting(env, LOCAL_INTEGER_SETTINGS.dynamodbPort) };
 }
 
 /** dynalite on 127.0.0.1, in memory: the ledger lives (and dies) with this process. */

@@ -13,10 +13,17 @@ export interface EventSourceOptions {
   batchSize: number;
   batchingWindowMs: number;
   maxConcurrency: number;
-  handler: (event: SQSEvent) => Promise<SQSBatchResponse>;
+  /** The function's timeout: the handler gets Lambda's remaining-time clock, and a batch that outlives it fails whole. */
+  timeoutMs: number;
+  handler: (event: SQSEvent, context: InvocationContext) => Promise<SQSBatchResponse>;
   log: Log;
   /** Called after each invocation, with how many messages it saw and how many failed. */
   onInvoke?: (records: number, failed: number) => void;
+}
+
+/** The part of Lambda's context the sender reads: how long the invocation may still run. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
 }
 
 export interface EventSource {
@@ -76,9 +83,17 @@ export function startEventSource(options: EventSourceOptions): EventSource {
   async function invoke(messages: Message[]): Promise<void> {
     const event: SQSEvent = { Records: messages.map((message) => toRecord(message, options.queueArn)) };
     let failed: Set<string>;
+    const deadline = Date.now() + options.timeoutMs;
+    const context: InvocationContext = { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
     try {
-      const response = await options.handler(event);
-      failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+      const response = await options.handler(event, context);
+      if (Date.now() > deadline) {
+        // Like Lambda: an invocation past its timeout is stopped, and its answer never reaches SQS.
+        options.log.error("sender ran past its timeout; the whole batch will be retried", { timeoutMs: options.timeoutMs });
+        failed = new Set(messages.map((message) => message.MessageId!));
+      } else {
+        failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+      }
     } catch (error) {
       // Like Lambda: a handler that throws fails the whole batch.
       options.log.error("sender threw; the whole batch will be retried", {

@@ -1,10 +1,12 @@
 import { parseKeys } from "../lambdas/authorizer/api-keys";
 import { createAuthorizer } from "../lambdas/authorizer/authorize";
 import { restHandler } from "../lambdas/aws/api-gateway";
+import { dynamoDbLedger } from "../lambdas/aws/dynamodb-ledger";
 import { sqsEventQueue } from "../lambdas/aws/sqs-event-queue";
 import { sqsSenderQueue } from "../lambdas/aws/sqs-sender-queue";
 import { ENV, LOCAL_INTEGER_SETTINGS, ROUTES } from "../lambdas/contract";
-import { optional, readIngestConfig, readSenderConfig, setting } from "../lambdas/core/config";
+import { optional, readIngestConfig, readLedgerConfig, readSenderConfig, setting } from "../lambdas/core/config";
+import { LedgerGuard } from "../lambdas/core/ledger-guard";
 import type { Log } from "../lambdas/core/log";
 import type { TikTokTransport } from "../lambdas/core/tiktok-transport";
 import { httpTransport } from "../lambdas/core/tiktok-transport";
@@ -13,6 +15,7 @@ import { createSenderHandler } from "../lambdas/sender/sender";
 import { readWooCommerceConfig } from "../lambdas/woocommerce/config";
 import { parseSecrets } from "../lambdas/woocommerce/signature";
 import { createWooCommerceHandler } from "../lambdas/woocommerce/webhook";
+import { connectLedger, type LocalLedger, localLedgerOptions, startLocalLedger } from "./dynamo-server";
 import { startEventSource } from "./event-source";
 import { startLocalApi } from "./http-api";
 import { connectQueues, localQueueOptions, startLocalQueues } from "./sqs-server";
@@ -28,12 +31,16 @@ export interface LocalPipeline {
   eventsUrl: string;
   woocommerceUrl: string;
   sqsEndpoint: string;
+  /** The delivery ledger's DynamoDB-protocol endpoint (embedded, or DYNAMODB_ENDPOINT). */
+  ledgerEndpoint: string;
   eventsQueueUrl: string;
   deadLetterQueueUrl: string;
   /** True when no TIKTOK_ACCESS_TOKEN is set: request bodies are printed instead of sent. */
   dryRun: boolean;
   /** True when the queues live in a separate SQS server (SQS_ENDPOINT) and survive a restart. */
   durableQueues: boolean;
+  /** True when the ledger lives in a separate DynamoDB-protocol server (DYNAMODB_ENDPOINT) and survives a restart. */
+  durableLedger: boolean;
   /** Counts since start and match quality: what GET /stats answers. */
   stats(): Promise<StatsSnapshot>;
   /** Grows whenever a count changes. */
@@ -65,6 +72,22 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
   const externalEndpoint = optional(env, ENV.sqsEndpoint);
   const queueOptions = localQueueOptions(env);
   const queues = externalEndpoint ? await connectQueues(externalEndpoint, queueOptions) : await startLocalQueues(queueOptions);
+  // The delivery ledger, like the queues: DYNAMODB_ENDPOINT for one that survives restarts, else embedded.
+  const ledgerEndpoint = optional(env, ENV.dynamodbEndpoint);
+  let ledgerServer: LocalLedger;
+  try {
+    ledgerServer = ledgerEndpoint ? await connectLedger(ledgerEndpoint) : await startLocalLedger(localLedgerOptions(env));
+  } catch (error) {
+    await queues.close();
+    throw error;
+  }
+  const ledgerConfig = readLedgerConfig(env);
+  // A dry run delivers nothing, so it records nothing: the ledger only ever holds what TikTok accepted.
+  const ledger = dryRun
+    ? undefined
+    : new LedgerGuard(dynamoDbLedger(ledgerServer.client, ledgerServer.tableName, ledgerConfig), ledgerConfig.scope, log, (n) =>
+        stats.countSender("LedgerErrors", n),
+      );
   const apiKeys = parseKeys(optional(env, ENV.ingestApiKey) ?? LOCAL_DEFAULT_API_KEY);
   const stats = new LocalStats();
   const authorizer = createAuthorizer({ apiKeys: async () => apiKeys, log });
@@ -81,6 +104,7 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     woocommerce: readWooCommerceConfig(env),
     secrets: async () => webhookSecrets,
     queue: eventQueue,
+    ledger,
     log,
     observe: stats.observeIngest,
   });
@@ -90,6 +114,7 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     transport,
     token: { get: async () => accessToken ?? "dry-run", refresh: async () => accessToken ?? "dry-run" },
     queue: sqsSenderQueue(queues.client, queues.eventsQueueUrl, queues.deadLetterQueueUrl, log),
+    ledger,
     log,
     count: stats.countSender,
   });
@@ -100,7 +125,8 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     batchSize: setting(env, LOCAL_INTEGER_SETTINGS.senderBatchSize),
     batchingWindowMs: setting(env, LOCAL_INTEGER_SETTINGS.senderBatchingWindowMs),
     maxConcurrency: setting(env, LOCAL_INTEGER_SETTINGS.senderMaxConcurrency),
-    handler: (event) => sender(event),
+    timeoutMs: setting(env, LOCAL_INTEGER_SETTINGS.senderTimeoutSeconds) * 1000,
+    handler: (event, context) => sender(event, context),
     log,
   });
   const snapshot = () => stats.snapshot(queues.client, queues.eventsQueueUrl, queues.deadLetterQueueUrl);
@@ -121,6 +147,7 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
   } catch (error) {
     await eventSource.stop();
     await queues.close();
+    await ledgerServer.close();
     throw error;
   }
   return {
@@ -128,16 +155,19 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     eventsUrl: `${api.url}${ROUTES.events}`,
     woocommerceUrl: `${api.url}${ROUTES.woocommerce}`,
     sqsEndpoint: queues.endpoint,
+    ledgerEndpoint: ledgerServer.endpoint,
     eventsQueueUrl: queues.eventsQueueUrl,
     deadLetterQueueUrl: queues.deadLetterQueueUrl,
     dryRun,
     durableQueues: externalEndpoint !== undefined,
+    durableLedger: ledgerEndpoint !== undefined,
     stats: snapshot,
     statsChanges: () => stats.changes,
     async stop() {
       await api.close();
       await eventSource.stop();
       await queues.close();
+      await ledgerServer.close();
     },
   };
 }

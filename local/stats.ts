@@ -50,8 +50,12 @@ export class LocalStats {
         rejected: Object.values(this.rejected).reduce((sum, count) => sum + count, 0),
         rejected_by_reason: { ...this.rejected },
         delivered: this.sender.EventsDelivered ?? 0,
+        /** Skipped: the delivery ledger says TikTok accepted them before. */
+        already_delivered: this.sender.EventsAlreadyDelivered ?? 0,
         retried: this.sender.EventsRetried ?? 0,
         dead_lettered: this.sender.EventsDeadLettered ?? 0,
+        /** Events the delivery ledger could not be read or written for (sent anyway, or sent and not recorded). */
+        ledger_errors: this.sender.LedgerErrors ?? 0,
         in_queue: await visibleAndInFlight(client, queueUrl),
         in_dlq: await visibleAndInFlight(client, deadLetterQueueUrl),
       },

@@ -1,12 +1,15 @@
 import {
   type AttributeValue,
   BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
   BatchWriteItemCommand,
   DynamoDBClient,
   type DynamoDBClientConfig,
   QueryCommand,
+  type QueryCommandOutput,
   type WriteRequest,
 } from "@aws-sdk/client-dynamodb";
+import { LEDGER_PARTITION_KEY, LEDGER_SORT_KEY, LEDGER_TTL_ATTRIBUTE } from "../contract/ledger";
 import {
   DAY_SECONDS,
   type DeliveryKey,
@@ -17,7 +20,6 @@ import {
   storableKey,
   unixSeconds,
 } from "../core/ledger";
-import { LEDGER_PARTITION_KEY, LEDGER_SORT_KEY, LEDGER_TTL_ATTRIBUTE } from "../core/ledger-table";
 
 // The delivery ledger in DynamoDB: one item per (event_id, destination + "#" + event name). The sender asks
 // about a whole SQS batch at once, so reads and writes go in DynamoDB's batches (100 keys to read, 25 items to
@@ -64,7 +66,7 @@ export function dynamoDbLedger(client: DynamoDBClient, tableName: string, option
     let pending: Item[] = keys;
     for (let attempt = 1; attempt <= ATTEMPTS && pending.length > 0; attempt++) {
       if (attempt > 1) await sleep(BACKOFF_MS * 2 ** (attempt - 2));
-      let response;
+      let response: BatchGetItemCommandOutput;
       try {
         response = await client.send(new BatchGetItemCommand({ RequestItems: { [tableName]: { Keys: pending } } }));
       } catch (error) {
@@ -132,7 +134,7 @@ export function dynamoDbLedger(client: DynamoDBClient, tableName: string, option
       const records: DeliveryRecord[] = [];
       let start: Item | undefined;
       do {
-        let page;
+        let page: QueryCommandOutput;
         try {
           page = await client.send(
             new QueryCommand({

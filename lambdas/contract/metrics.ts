@@ -22,7 +22,17 @@ export const SERVICES = {
 } as const;
 
 /** What the sender counts per invocation. */
-export const SENDER_METRICS = ["EventsDelivered", "EventsRetried", "EventsRejected", "EventsTooOld", "EventsDeadLettered"] as const;
+export const SENDER_METRICS = [
+  "EventsDelivered",
+  /** Skipped because the delivery ledger says TikTok accepted them before (a redelivery, a redrive, an order sent again). */
+  "EventsAlreadyDelivered",
+  "EventsRetried",
+  "EventsRejected",
+  "EventsTooOld",
+  "EventsDeadLettered",
+  /** Events the delivery ledger could not be read or written for (they were sent anyway, or sent and not recorded). */
+  "LedgerErrors",
+] as const;
 export type SenderMetric = (typeof SENDER_METRICS)[number];
 
 /** What a function accepting events counts per request (under its own service). */

@@ -25,6 +25,15 @@ export const INTEGER_SETTINGS = {
   // SQS caps a message's visibility timeout at 12 hours.
   retryMaxSeconds: integer("RETRY_MAX_SECONDS", 900, 1, 43_200),
   requestTimeoutMs: integer("TIKTOK_REQUEST_TIMEOUT_MS", 10_000, 100, 300_000),
+  /**
+   * Days the delivery ledger remembers a delivery: the event's age limit, 4 days of SQS retries, 14 days in
+   * the DLQ and a late redrive fit in 35.
+   */
+  ledgerDays: integer("LEDGER_DAYS", 35, 1, 3650),
+  /** Most TikTok requests one sender invocation makes (bisection of bad rows goes on in a later one). */
+  senderMaxRequests: integer("SENDER_MAX_REQUESTS", 1000, 1, 10_000),
+  /** TikTok requests one sender invocation keeps in flight while it isolates bad rows. */
+  senderParallelRequests: integer("SENDER_PARALLEL_REQUESTS", 8, 1, 64),
 } as const satisfies Record<string, IntegerSetting>;
 
 /**
@@ -34,6 +43,9 @@ export const INTEGER_SETTINGS = {
 export const LOCAL_INTEGER_SETTINGS = {
   senderBatchSize: integer("SENDER_BATCH_SIZE", 1000, 1, 10_000),
   senderMaxConcurrency: integer("SENDER_MAX_CONCURRENCY", 2, 1, 100),
+  /** The sender's deadline per batch, as the Lambda timeout is in AWS (the stack's senderTimeoutSeconds). */
+  senderTimeoutSeconds: integer("SENDER_TIMEOUT_SECONDS", 60, 1, 900),
+  dynamodbPort: integer("DYNAMODB_PORT", 8000, 0, 65_535),
   port: integer("PORT", 3000, 0, 65_535),
   sqsPort: integer("SQS_PORT", 9324, 0, 65_535),
   visibilityTimeoutSeconds: integer("VISIBILITY_TIMEOUT_SECONDS", 30, 2, 43_200),
@@ -62,6 +74,8 @@ export const ENV = {
   woocommerceTtpKeys: "WOOCOMMERCE_TTP_KEYS",
   woocommerceTopics: "WOOCOMMERCE_TOPICS",
   /** Powertools reads these two itself. */
+  ledgerTable: "LEDGER_TABLE_NAME",
+  ledgerScope: "LEDGER_SCOPE",
   serviceName: "POWERTOOLS_SERVICE_NAME",
   metricsNamespace: "POWERTOOLS_METRICS_NAMESPACE",
   // npm start only
@@ -69,9 +83,11 @@ export const ENV = {
   ingestApiKey: "INGEST_API_KEY",
   webhookSecret: "WOOCOMMERCE_WEBHOOK_SECRET",
   sqsEndpoint: "SQS_ENDPOINT",
+  dynamodbEndpoint: "DYNAMODB_ENDPOINT",
 } as const;
 
 export const DEFAULTS = {
+  ledgerScope: "conversions" as "conversions" | "all" | "off",
   defaultPhoneCountry: "US",
   allowCustomEvents: false,
   tiktokApiUrl: TIKTOK_EVENTS_URL,

@@ -1,5 +1,15 @@
 import { isSupportedCountry } from "libphonenumber-js";
-import { COUNTRY_CODE, DEFAULTS, ENV, INTEGER_SETTINGS, type IntegerSetting, PIXEL_CODE, TIKTOK_EVENTS_URL } from "../contract";
+import {
+  COUNTRY_CODE,
+  DEFAULTS,
+  ENV,
+  INTEGER_SETTINGS,
+  type IntegerSetting,
+  LEDGER_SCOPES,
+  type LedgerScope,
+  PIXEL_CODE,
+  TIKTOK_EVENTS_URL,
+} from "../contract";
 
 // Runtime settings, read from the environment: in AWS the stack sets them, locally `npm start` does.
 // Names, defaults and ranges come from the contract (lambdas/contract); a bad value stops the process with
@@ -26,6 +36,16 @@ export interface SenderConfig {
   maxReceiveCount: number;
   retryBaseSeconds: number;
   retryMaxSeconds: number;
+  /** Most TikTok requests in one invocation; the rest waits for a later receive. */
+  maxRequests: number;
+  /** TikTok requests in flight at once while refused events are isolated. */
+  parallelRequests: number;
+}
+
+/** The delivery ledger's settings, for the functions that read or write it. */
+export interface LedgerConfig {
+  scope: LedgerScope;
+  retentionDays: number;
 }
 
 /** Receives before a message goes to the DLQ: with the retry backoff, about 75 minutes of TikTok outage. */
@@ -70,7 +90,15 @@ export function readSenderConfig(env: Env): SenderConfig {
     retryBaseSeconds,
     // Never below the base delay.
     retryMaxSeconds: integer(env, retryMax.env, Math.max(retryMax.default, retryBaseSeconds), retryBaseSeconds, retryMax.max),
+    maxRequests: setting(env, INTEGER_SETTINGS.senderMaxRequests),
+    parallelRequests: setting(env, INTEGER_SETTINGS.senderParallelRequests),
   };
+}
+
+export function readLedgerConfig(env: Env): LedgerConfig {
+  const scope = optional(env, ENV.ledgerScope) ?? DEFAULTS.ledgerScope;
+  if (!(LEDGER_SCOPES as readonly string[]).includes(scope)) throw new ConfigError(ENV.ledgerScope, scope, LEDGER_SCOPES.join(", "));
+  return { scope: scope as LedgerScope, retentionDays: setting(env, INTEGER_SETTINGS.ledgerDays) };
 }
 
 /** A contract setting from the environment: its name, default and range. */

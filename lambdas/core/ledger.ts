@@ -4,7 +4,10 @@
 // days later. This file is the port the sender needs, with no AWS import; lambdas/aws/dynamodb-ledger.ts
 // is the adapter, and memoryLedger below is the reference behaviour the adapter's tests hold it to.
 
-export type LedgerScope = "conversions" | "all" | "off";
+import type { LedgerScope } from "../contract/ledger";
+import { INTEGER_SETTINGS } from "../contract/settings";
+
+export type { LedgerScope };
 
 /** Events whose double count hurts: they carry a value or are counted as results. */
 export const CONVERSION_EVENTS: ReadonlySet<string> = new Set([
@@ -33,7 +36,7 @@ export function inLedgerScope(scope: LedgerScope, eventName: string): boolean {
  * event older than that, so no re-send can come later than that many days after the first delivery. The
  * longer default keeps `npm run trace` answering for a month, for cents of storage.
  */
-export const DEFAULT_LEDGER_RETENTION_DAYS = 30;
+export const DEFAULT_LEDGER_RETENTION_DAYS = INTEGER_SETTINGS.ledgerDays.default;
 
 export interface DeliveryKey {
   /** Where the event went: `${source}:${sourceId}`, e.g. "web:C4PIXEL0000000000001". Never holds "#". */

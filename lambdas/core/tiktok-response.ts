@@ -3,7 +3,8 @@
 // acknowledged.
 
 export type ResponseClass =
-  | "delivered" // 0, 20001 (partial OK)
+  | "delivered" // 0
+  | "partial" // 20001: some events of the request were not accepted
   | "invalid" // a bad row fails the whole request: 40000, 40002, 40061, 40062
   | "permission" // 40001: not retryable until the pixel's access is fixed
   | "token" // 40102, 40104, 40105: re-read the secret once
@@ -17,6 +18,8 @@ export interface TikTokReply {
   message: string;
   requestId?: string;
   transportError?: "timeout" | "network";
+  /** The body's `data`, as TikTok sent it: where a partial answer may name the events it refused. */
+  data?: unknown;
 }
 
 /** The short code a failed reply is counted and dead-lettered under: "40002", "http_503", "timeout"... */
@@ -28,7 +31,7 @@ export function replyReason(reply: TikTokReply): string {
 
 const BY_CODE: Record<number, ResponseClass> = {
   0: "delivered",
-  20001: "delivered",
+  20001: "partial",
   40000: "invalid",
   40002: "invalid",
   40061: "invalid",
@@ -48,7 +51,7 @@ const BY_CODE: Record<number, ResponseClass> = {
 export function classifyReply(reply: TikTokReply): ResponseClass {
   if (reply.code === undefined) return "server";
   const known = BY_CODE[reply.code];
-  if (known === "delivered") return reply.httpStatus >= 200 && reply.httpStatus < 300 ? "delivered" : "server";
+  if (known === "delivered" || known === "partial") return reply.httpStatus >= 200 && reply.httpStatus < 300 ? known : "server";
   if (known) return known;
   if (reply.code >= 51000 && reply.code < 52000) return "server";
   // An unknown code is retried: if it persists, the message reaches the DLQ with the code, and nothing is lost.
@@ -70,5 +73,6 @@ export function parseReply(httpStatus: number, text: string): TikTokReply {
     code: typeof record.code === "number" ? record.code : undefined,
     message: typeof record.message === "string" ? record.message : `HTTP ${httpStatus}`,
     requestId: typeof record.request_id === "string" ? record.request_id : undefined,
+    ...(record.data !== undefined ? { data: record.data } : {}),
   };
 }

@@ -1,16 +1,21 @@
 import { deliveryKey } from "../core/delivery-key";
 import { type Destination, destinationLabel } from "../core/destination";
 import { isoTime } from "../core/event-time";
+import type { LedgerGuard } from "../core/ledger-guard";
 import type { Log } from "../core/log";
 import { parseQueuedEvent, type QueuedEvent } from "../core/queued-event";
+import { badRowHint, namedFailures } from "../core/refused-rows";
 import type { TikTokEvent } from "../core/schema";
 import { buildRequestBody, buildRequests, MAX_EVENTS_PER_REQUEST } from "../core/tiktok-request";
 import { classifyReply, type ResponseClass, replyReason, type TikTokReply } from "../core/tiktok-response";
 import type { TikTokTransport } from "../core/tiktok-transport";
 
 // Decides, for every message of a batch, what became of it at TikTok. Sending is as batched as the API
-// allows; when TikTok refuses a whole request because of some bad rows, the request is bisected until the
-// bad events are isolated, so one malformed event never holds back a thousand good ones.
+// allows; when TikTok refuses a whole request because of some bad rows (40002) or accepts only part of it
+// (20001), the refused events are isolated — by what TikTok's answer names, else by splitting the request —
+// so one malformed event never holds back a thousand good ones. What the delivery ledger already holds is
+// not sent again; what TikTok accepts is recorded there. All of it within the invocation's time budget:
+// what is not sent in time is left for a later receive.
 
 export interface TokenSource {
   get(): Promise<string>;
@@ -26,29 +31,52 @@ export interface DeliveryDeps {
   maxEventAgeDays: number;
   maxEventsPerRequest?: number;
   nowSeconds?: () => number;
+  /** What TikTok already accepted (lambdas/core/ledger.ts); without one, only TikTok's 48 h dedup applies. */
+  ledger?: LedgerGuard;
+  /** How long one TikTok request may take: no request starts unless it can finish within the budget. */
+  requestTimeoutMs?: number;
+  /** Most TikTok requests in one invocation. */
+  maxRequests?: number;
+  /** TikTok requests in flight at once while refused events are isolated. */
+  parallelRequests?: number;
 }
 
 export interface QueueMessage {
   id: string;
   body: string;
+  /** Receives of the message so far, this one included (SQS's ApproximateReceiveCount). */
+  attempts?: number;
 }
 
 export type Verdict =
   | { kind: "delivered" }
-  /** Worth trying again later as it is: throttling, TikTok server errors, timeouts. */
+  /** The ledger says TikTok accepted this event before: acknowledged, never sent again. */
+  | { kind: "already_delivered"; deliveredAt: number }
+  /** Worth trying again later as it is: throttling, TikTok server errors, timeouts, time budget spent. */
   | { kind: "retry"; reason: string; detail: string }
   /** Never worth retrying unchanged: bad rows, too old, not a relay message. */
   | { kind: "dead_letter"; reason: string; detail: string }
   /** The relay's own configuration (token, pixel permission) is at fault: retry after a fix. */
   | { kind: "halt"; reason: string; detail: string };
 
+/** The invocation's time, as Lambda's context tells it; unbounded when nobody set a deadline. */
+export interface Budget {
+  /** Milliseconds left before the invocation is stopped. */
+  remainingMs(): number;
+}
+
+/** Time kept back after the last request: DLQ moves, retry delays and ledger writes must still fit. */
+export const SAFETY_MARGIN_MS = 3000;
+export const DEFAULT_MAX_REQUESTS = 1000;
+export const DEFAULT_PARALLEL_REQUESTS = 8;
+
 type Item = { key: string; event: TikTokEvent };
 
-export async function deliverMessages(messages: QueueMessage[], deps: DeliveryDeps): Promise<Map<string, Verdict>> {
+export async function deliverMessages(messages: QueueMessage[], deps: DeliveryDeps, budget?: Budget): Promise<Map<string, Verdict>> {
   const verdicts = new Map<string, Verdict>();
   const now = deps.nowSeconds?.() ?? Math.floor(Date.now() / 1000);
   const oldest = now - deps.maxEventAgeDays * 86_400;
-  const sendable: { key: string; queued: QueuedEvent }[] = [];
+  const sendable: { key: string; queued: QueuedEvent; attempts: number }[] = [];
   for (const message of messages) {
     const queued = parseQueuedEvent(message.body);
     if (!queued) {
@@ -60,7 +88,7 @@ export async function deliverMessages(messages: QueueMessage[], deps: DeliveryDe
         detail: `event_time ${isoTime(queued.event.event_time)} is older than ${deps.maxEventAgeDays} days`,
       });
     } else {
-      sendable.push({ key: message.id, queued });
+      sendable.push({ key: message.id, queued, attempts: message.attempts ?? 1 });
     }
   }
 
@@ -76,41 +104,80 @@ export async function deliverMessages(messages: QueueMessage[], deps: DeliveryDe
     return original === undefined;
   });
 
-  const session = new Session(deps);
-  for (const request of buildRequests(unique, deps.maxEventsPerRequest ?? MAX_EVENTS_PER_REQUEST)) {
+  // What TikTok accepted before (a redelivery, a redrive, the same order paid and then completed) is done.
+  const held = deps.ledger ? await deps.ledger.held(unique.map(({ key, queued }) => ({ key, queued }))) : new Map<string, number>();
+  for (const [key, deliveredAt] of held) verdicts.set(key, { kind: "already_delivered", deliveredAt });
+  const toSend = unique.filter(({ key }) => !held.has(key));
+
+  const session = new Session(deps, budget, now, new Map(toSend.map(({ key, queued, attempts }) => [key, { queued, attempts }])));
+  // Whole requests go one after another: once TikTok throttles or refuses the token, the rest waits.
+  for (const request of firstRequests(toSend, deps.maxEventsPerRequest ?? MAX_EVENTS_PER_REQUEST)) {
     const items = request.keys.map((key, i) => ({ key, event: request.body.data[i]! }));
     await session.deliver(request.destination, items, verdicts);
   }
+  await session.finish();
   for (const [copy, original] of copies) verdicts.set(copy, verdicts.get(original)!);
   return verdicts;
 }
 
-/** One invocation's conversation with TikTok: the token, and whether to go on sending at all. */
-class Session {
-  private token?: string;
-  private tokenRefreshed = false;
-  /** Once TikTok throttles, fails or refuses our credentials, the rest of the batch waits for a later try. */
-  private stopped?: Exclude<Verdict, { kind: "delivered" } | { kind: "dead_letter" }>;
+/**
+ * The first requests for what is to be sent. A message that comes back (its receive count grows) goes out in
+ * smaller requests each time: halved per receive. So isolating refused events always progresses, even when
+ * each invocation can only make a few requests before its time runs out, and nothing needs remembering
+ * between invocations: what was delivered is acknowledged (and in the ledger), only the rest comes back.
+ */
+function firstRequests(items: { key: string; queued: QueuedEvent; attempts: number }[], maxPerRequest: number) {
+  const byAttempts = new Map<number, typeof items>();
+  for (const item of items) byAttempts.set(item.attempts, [...(byAttempts.get(item.attempts) ?? []), item]);
+  return [...byAttempts.entries()]
+    .sort(([a], [b]) => a - b)
+    .flatMap(([attempts, group]) => {
+      const size = Math.max(1, Math.min(maxPerRequest, Math.ceil(group.length / 2 ** Math.min(attempts - 1, 30))));
+      return buildRequests(group, size);
+    });
+}
 
-  constructor(private readonly deps: DeliveryDeps) {}
+/** One invocation's conversation with TikTok: the token, the budget, and whether to go on sending at all. */
+class Session {
+  private token?: Promise<string>;
+  private tokenRefreshed?: Promise<string>;
+  /** Once TikTok throttles, fails or refuses our credentials, the rest of the batch waits for a later try. */
+  private stopped?: Exclude<Verdict, { kind: "delivered" | "already_delivered" | "dead_letter" }>;
+  private requests = 0;
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+  private readonly recording: Promise<void>[] = [];
+
+  constructor(
+    private readonly deps: DeliveryDeps,
+    private readonly budget: Budget | undefined,
+    private readonly now: number,
+    private readonly sent: Map<string, { queued: QueuedEvent; attempts: number }>,
+  ) {}
 
   async deliver(destination: Destination, items: Item[], verdicts: Map<string, Verdict>): Promise<void> {
-    const settle = (verdict: Verdict) => {
-      for (const item of items) verdicts.set(item.key, verdict);
+    const settle = (verdict: Verdict, which: Item[] = items) => {
+      for (const item of which) verdicts.set(item.key, verdict);
     };
-    if (this.stopped) return settle(this.stopped);
-    const body = buildRequestBody(
-      destination,
-      items.map((item) => item.event),
-    );
+    await this.slot();
     let reply: TikTokReply;
     let cls: ResponseClass;
     try {
-      ({ reply, cls } = await this.post(body));
+      const unsent = this.stopped ?? this.outOfBudget();
+      if (unsent) return settle(unsent);
+      this.requests++;
+      ({ reply, cls } = await this.post(
+        buildRequestBody(
+          destination,
+          items.map((item) => item.event),
+        ),
+      ));
     } catch (error) {
       this.stopped = { kind: "halt", reason: "token_unavailable", detail: error instanceof Error ? error.message : String(error) };
       this.deps.log.error("cannot read the TikTok access token", { detail: this.stopped.detail });
       return settle(this.stopped);
+    } finally {
+      this.release();
     }
     this.deps.log[cls === "delivered" ? "info" : "warn"]("tiktok request", {
       destination: destinationLabel(destination),
@@ -119,19 +186,31 @@ class Session {
       code: reply.code,
       tiktokRequestId: reply.requestId,
       outcome: cls,
-      ...(cls === "delivered" && reply.code === 0 ? {} : { message: reply.message }),
+      ...(cls === "delivered" ? {} : { message: reply.message }),
+      // What a partial answer said, as it was (event ids and TikTok's messages, never an identifier): its shape
+      // is not documented anywhere, so the raw data is the evidence to improve namedFailures with.
+      ...(cls === "partial" ? { partialData: JSON.stringify(reply.data ?? null).slice(0, 2000) } : {}),
     });
     const reason = replyReason(reply);
     switch (cls) {
       case "delivered":
-        return settle({ kind: "delivered" });
-      case "invalid": {
-        if (items.length === 1) return settle({ kind: "dead_letter", reason, detail: reply.message });
-        const half = Math.ceil(items.length / 2);
-        await this.deliver(destination, items.slice(0, half), verdicts);
-        await this.deliver(destination, items.slice(half), verdicts);
-        return;
+        settle({ kind: "delivered" });
+        return this.record(items, reply.requestId);
+      case "partial": {
+        const named = namedFailures(
+          reply.data,
+          items.map((item) => item.event.event_id),
+        );
+        if (named) {
+          const accepted = items.filter((_, i) => !named.has(i));
+          settle({ kind: "delivered" }, accepted);
+          for (const [i, detail] of named) settle({ kind: "dead_letter", reason, detail }, [items[i]!]);
+          return this.record(accepted, reply.requestId);
+        }
+        return this.isolate(destination, items, verdicts, reason, reply.message);
       }
+      case "invalid":
+        return this.isolate(destination, items, verdicts, reason, reply.message);
       case "token":
       case "permission":
         this.stopped = { kind: "halt", reason, detail: reply.message };
@@ -143,16 +222,93 @@ class Session {
     }
   }
 
+  /** Waits for the ledger writes of this invocation. */
+  async finish(): Promise<void> {
+    await Promise.all(this.recording);
+  }
+
+  /**
+   * Some events of the request were refused and TikTok did not say which: send the parts separately (in
+   * parallel) until each refused event stands alone. A part answered 0 is delivered; an event refused on its
+   * own goes to the DLQ with TikTok's code. A 40002 that names a row is split around that row first.
+   */
+  private async isolate(
+    destination: Destination,
+    items: Item[],
+    verdicts: Map<string, Verdict>,
+    reason: string,
+    detail: string,
+  ): Promise<void> {
+    if (items.length === 1) {
+      verdicts.set(items[0]!.key, { kind: "dead_letter", reason, detail });
+      return;
+    }
+    const hint = badRowHint(detail, items.length);
+    const parts =
+      hint === undefined
+        ? [items.slice(0, Math.ceil(items.length / 2)), items.slice(Math.ceil(items.length / 2))]
+        : [items.slice(0, hint), [items[hint]!], items.slice(hint + 1)];
+    await Promise.all(parts.filter((part) => part.length > 0).map((part) => this.deliver(destination, part, verdicts)));
+  }
+
+  /** Why no further request may start now, if none may: the request cap, or too little time left. */
+  private outOfBudget(): Exclude<Verdict, { kind: "delivered" | "already_delivered" | "dead_letter" }> | undefined {
+    const maxRequests = this.deps.maxRequests ?? DEFAULT_MAX_REQUESTS;
+    if (this.requests >= maxRequests) {
+      return {
+        kind: "retry",
+        reason: "budget",
+        detail: `this invocation made its ${maxRequests} TikTok requests; the rest is sent on a later receive`,
+      };
+    }
+    const needed = (this.deps.requestTimeoutMs ?? 0) + SAFETY_MARGIN_MS;
+    if (this.budget && this.budget.remainingMs() < needed) {
+      return {
+        kind: "retry",
+        reason: "budget",
+        detail: "the invocation's time ran out before this event could be sent; it is sent on a later receive",
+      };
+    }
+    return undefined;
+  }
+
+  private async slot(): Promise<void> {
+    const parallel = this.deps.parallelRequests ?? DEFAULT_PARALLEL_REQUESTS;
+    if (this.inFlight < parallel) {
+      this.inFlight++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(): void {
+    // Last in, first out: the deepest part of an isolation goes first, so the first good parts are delivered
+    // (and acknowledged) after a few requests, not after every level of the split was tried.
+    const next = this.waiting.pop();
+    if (next) next();
+    else this.inFlight--;
+  }
+
+  private record(items: Item[], requestId: string | undefined): void {
+    if (!this.deps.ledger || items.length === 0) return;
+    const delivered = items.map((item) => ({ ...this.sent.get(item.key)!, requestId }));
+    this.recording.push(this.deps.ledger.record(delivered, this.now));
+  }
+
   private async post(body: ReturnType<typeof buildRequestBody>): Promise<{ reply: TikTokReply; cls: ResponseClass }> {
-    this.token ??= await this.deps.token.get();
-    let reply = await this.deps.transport.send(body, this.token);
+    this.token ??= this.deps.token.get();
+    const token = await this.token;
+    let reply = await this.deps.transport.send(body, token);
     let cls = classifyReply(reply);
-    if (cls === "token" && !this.tokenRefreshed) {
-      // A rotated secret is the usual cause: re-read it once, past the cache, and try again.
-      this.tokenRefreshed = true;
-      this.token = await this.deps.token.refresh();
-      reply = await this.deps.transport.send(body, this.token);
-      cls = classifyReply(reply);
+    if (cls === "token") {
+      // A rotated secret is the usual cause: re-read it once per invocation, past the cache, and try again.
+      const used = this.tokenRefreshed;
+      this.tokenRefreshed ??= this.deps.token.refresh();
+      if (used === undefined || (await used) !== token) {
+        this.token = this.tokenRefreshed;
+        reply = await this.deps.transport.send(body, await this.tokenRefreshed);
+        cls = classifyReply(reply);
+      }
     }
     return { reply, cls };
   }

@@ -4,21 +4,26 @@ import { Metrics } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import middy from "@middy/core";
+import { dynamoDbLedger, ledgerClient } from "../aws/dynamodb-ledger";
 import { metricsCounter } from "../aws/metrics";
 import { requiredEnv } from "../aws/required-env";
 import { readSecretString } from "../aws/secret";
 import { sqsSenderQueue } from "../aws/sqs-sender-queue";
 import { ENV } from "../contract";
-import { readSenderConfig } from "../core/config";
+import { optional, readLedgerConfig, readSenderConfig } from "../core/config";
+import { LedgerGuard } from "../core/ledger-guard";
 import { httpTransport } from "../core/tiktok-transport";
 import { createSenderHandler } from "./sender";
 
-// Lambda entry: wires the sender to Secrets Manager (token), SQS (DLQ moves, retry delays), TikTok over
-// HTTPS, and Powertools' logger and metrics.
+// Lambda entry: wires the sender to Secrets Manager (token), SQS (DLQ moves, retry delays), the delivery
+// ledger in DynamoDB, TikTok over HTTPS, and Powertools' logger and metrics.
 const logger = new Logger();
 const metrics = new Metrics();
 const config = readSenderConfig(process.env);
 const tokenSecretArn = requiredEnv(ENV.tokenSecretArn);
+const count = metricsCounter(metrics);
+const ledgerTable = optional(process.env, ENV.ledgerTable);
+const ledgerConfig = readLedgerConfig(process.env);
 
 const send = createSenderHandler({
   ...config,
@@ -28,8 +33,13 @@ const send = createSenderHandler({
     refresh: () => readSecretString(tokenSecretArn, true),
   },
   queue: sqsSenderQueue(new SQSClient({}), requiredEnv(ENV.eventsQueueUrl), requiredEnv(ENV.deadLetterQueueUrl), logger),
+  ledger: ledgerTable
+    ? new LedgerGuard(dynamoDbLedger(ledgerClient({}), ledgerTable, ledgerConfig), ledgerConfig.scope, logger, (n) =>
+        count("LedgerErrors", n),
+      )
+    : undefined,
   log: logger,
-  count: metricsCounter(metrics),
+  count,
 });
 
 export const handler = middy(send).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -28,10 +28,12 @@ export function retryDelaySeconds(receiveCount: number, baseSeconds: number, max
 export function createSenderHandler(deps: SenderDeps) {
   const count: Counter = deps.count ?? (() => {});
 
-  return async (event: SQSEvent, _context?: Context): Promise<SQSBatchResponse> => {
+  return async (event: SQSEvent, context?: Pick<Context, "getRemainingTimeInMillis">): Promise<SQSBatchResponse> => {
     const verdicts = await deliverMessages(
-      event.Records.map((record) => ({ id: record.messageId, body: record.body })),
+      event.Records.map((record) => ({ id: record.messageId, body: record.body, attempts: receives(record) })),
       deps,
+      // Lambda stops the invocation at its timeout: the sender stops sending before that (lambdas/sender/deliver.ts).
+      context?.getRemainingTimeInMillis ? { remainingMs: () => context.getRemainingTimeInMillis() } : undefined,
     );
     const failedAt = new Date((deps.nowSeconds?.() ?? Date.now() / 1000) * 1000).toISOString();
     const toDeadLetter: DeadLetterMessage[] = [];
@@ -46,7 +48,11 @@ export function createSenderHandler(deps: SenderDeps) {
         add("delivered");
         continue;
       }
-      const attempts = Number(record.attributes.ApproximateReceiveCount) || 1;
+      if (verdict.kind === "already_delivered") {
+        add("already_delivered");
+        continue;
+      }
+      const attempts = receives(record);
       if (verdict.kind === "dead_letter" || attempts >= deps.maxReceiveCount) {
         toDeadLetter.push(deadLetterMessage(record, verdict, attempts, failedAt));
         add(verdict.kind === "dead_letter" ? `dead_letter:${verdict.reason}` : `exhausted:${verdict.reason}`);
@@ -77,9 +83,11 @@ export function createSenderHandler(deps: SenderDeps) {
   };
 }
 
+const receives = (record: SQSRecord) => Number(record.attributes.ApproximateReceiveCount) || 1;
+
 function deadLetterMessage(
   record: SQSRecord,
-  verdict: Exclude<Verdict, { kind: "delivered" }>,
+  verdict: Exclude<Verdict, { kind: "delivered" | "already_delivered" }>,
   attempts: number,
   failedAt: string,
 ): DeadLetterMessage {
@@ -119,6 +127,7 @@ function report(tally: Map<string, number>, count: Counter): void {
   for (const [key, value] of tally) {
     const [outcome, reason = ""] = key.split(":") as [string, string?];
     if (outcome === "delivered") total("EventsDelivered", value);
+    else if (outcome === "already_delivered") total("EventsAlreadyDelivered", value);
     else if (outcome === "retry") {
       total("EventsRetried", value);
       count("EventsRetried", value, { name: "Reason", value: reason });

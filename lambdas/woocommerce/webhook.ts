@@ -1,7 +1,9 @@
 import type { IngestConfig } from "../core/config";
 import { webDestination } from "../core/destination";
 import { type EventQueue, queueEntry } from "../core/event-queue";
+import { isoTime } from "../core/event-time";
 import { type HttpHandler, type HttpRequest, jsonResponse } from "../core/http";
+import type { LedgerGuard } from "../core/ledger-guard";
 import type { Log } from "../core/log";
 import { prepareEvent } from "../core/prepare";
 import type { IngestReport } from "../core/reports";
@@ -20,6 +22,11 @@ export interface WebhookDeps {
   /** The valid webhook secrets (several during a rotation). */
   secrets: () => Promise<string[]>;
   queue: EventQueue;
+  /**
+   * What TikTok already accepted: an order whose purchase was delivered is answered "already sent" and not
+   * queued again (WooCommerce sends the same order on every status change and edit). The sender checks too.
+   */
+  ledger?: LedgerGuard;
   log: Log;
   now?: () => number;
   /** Told about each order queued, like the ingest handler's reports. */
@@ -114,6 +121,14 @@ export function createWooCommerceHandler(deps: WebhookDeps): HttpHandler {
     }
     const destination = webDestination(pixel, deps.ingest.testEventCode);
     const entry = queueEntry(prepared.event, destination);
+    if (deps.ledger) {
+      const held = await deps.ledger.held([{ key: entry.id, queued: { destination, event: prepared.event } }]);
+      const deliveredAt = held.get(entry.id);
+      if (deliveredAt !== undefined) {
+        const order = prepared.event.properties?.order_id ?? entry.id;
+        return skip(`order ${order} was already sent to TikTok on ${isoTime(deliveredAt)}`, { topic, delivery, eventId: entry.id });
+      }
+    }
     const { failedIds } = await deps.queue.send([entry]);
     if (failedIds.length > 0) {
       // The relay's own outage: WooCommerce will show the failed delivery, and the next update of the order

@@ -21,13 +21,37 @@ describe("alarms", () => {
     expect(Object.keys(stack.monitoring.alarms).sort()).toEqual([
       "api5xxRate",
       "dlqNotEmpty",
+      "ledgerErrors",
       "oldestMessageTooOld",
       "senderErrors",
       "senderThrottles",
       "tiktokRejections",
     ]);
-    template.resourceCountIs("AWS::CloudWatch::Alarm", 6);
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 7);
     expect(template.findResources("AWS::CloudWatch::Alarm", { Properties: { MetricName: "NumberOfMessagesSent" } })).toEqual({});
+  });
+
+  it("LedgerErrors: fires at the first failure to read or write the delivery ledger, in the sender or the webhook", () => {
+    const props = alarm(stack.monitoring.alarms.ledgerErrors);
+    expect(props).toMatchObject({
+      AlarmName: "Relay-LedgerErrors",
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      TreatMissingData: "notBreaching",
+      AlarmActions: [{ Ref: id(stack.monitoring.alarmTopic) }],
+    });
+    const metrics = props.Metrics as {
+      Id: string;
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string; Dimensions: unknown[] } };
+    }[];
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe("FILL(sender, 0) + FILL(woocommerce, 0)");
+    expect(
+      metrics.filter((m) => m.MetricStat).map((m) => [m.Id, m.MetricStat!.Metric.MetricName, m.MetricStat!.Metric.Dimensions]),
+    ).toEqual([
+      ["sender", "LedgerErrors", [{ Name: "service", Value: "tiktok-relay-sender" }]],
+      ["woocommerce", "LedgerErrors", [{ Name: "service", Value: "tiktok-relay-woocommerce" }]],
+    ]);
   });
 
   it("DlqNotEmpty: fires as soon as one event sits in the DLQ", () => {
@@ -147,7 +171,7 @@ describe("NoEventsReceived alarm (noEventsAlarmHours > 0)", () => {
       AlarmActions: [{ Ref: six.id(six.stack.monitoring.alarmTopic) }],
       OKActions: [{ Ref: six.id(six.stack.monitoring.alarmTopic) }],
     });
-    six.template.resourceCountIs("AWS::CloudWatch::Alarm", 7);
+    six.template.resourceCountIs("AWS::CloudWatch::Alarm", 8);
   });
 
   it("keeps a one-hour period up to the 168-hour maximum (CloudWatch's 7-day limit for periods ≥ 1 h)", () => {
@@ -272,7 +296,7 @@ describe("dashboard", () => {
   it("shows the sender's outcomes per minute, from the totals", () => {
     const perMinute = expect.objectContaining({ stat: "Sum", period: 60 });
     expect(widget(/^Events per minute/).metrics).toEqual(
-      ["EventsDelivered", "EventsRetried", "EventsDeadLettered", "EventsTooOld"].map((metric) => [
+      ["EventsDelivered", "EventsRetried", "EventsDeadLettered", "EventsTooOld", "EventsAlreadyDelivered"].map((metric) => [
         "TikTokEventsRelay/Relay",
         metric,
         "service",
@@ -315,7 +339,7 @@ describe("dashboard", () => {
     const [status, ...more] = widgets.filter((w) => w.type === "alarm");
     expect(more).toEqual([]);
     const expected = Object.values(stack.monitoring.alarms).map((a) => `<${id(a)}.Arn>`);
-    expect(expected).toHaveLength(7);
+    expect(expected).toHaveLength(8);
     expect(status!.properties.alarms).toEqual(expected);
   });
 });

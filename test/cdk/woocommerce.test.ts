@@ -44,7 +44,7 @@ describe("WooCommerce webhook", () => {
     });
   });
 
-  it("may send to the events queue and read its own secret, nothing more", () => {
+  it("may send to the events queue, read its own secret and look up the delivery ledger, nothing more", () => {
     const statements = Object.values(
       template.findResources("AWS::IAM::Policy", { Properties: { Roles: [{ Ref: id(fn.role! as never) }] } }),
     )
@@ -53,8 +53,12 @@ describe("WooCommerce webhook", () => {
     expect(statements.map((s) => s.Resource)).toEqual([
       { "Fn::GetAtt": [id(stack.pipeline.queue), "Arn"] },
       { Ref: id(stack.woocommerce.secret) },
+      [{ "Fn::GetAtt": [id(stack.ledger.table), "Arn"] }],
     ]);
     expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual([
+      "dynamodb:BatchGetItem",
+      "dynamodb:GetItem",
+      "dynamodb:Query",
       "secretsmanager:DescribeSecret",
       "secretsmanager:GetSecretValue",
       "sqs:GetQueueAttributes",

@@ -108,6 +108,8 @@ describe("readSenderConfig", () => {
       maxReceiveCount: 10,
       retryBaseSeconds: 30,
       retryMaxSeconds: 900,
+      maxRequests: 1000,
+      parallelRequests: 8,
     });
   });
 

@@ -4,7 +4,7 @@ import { classifyReply, parseReply, type ResponseClass } from "../../lambdas/cor
 describe("classifyReply: TikTok codes (reference table)", () => {
   it.each<[number, ResponseClass]>([
     [0, "delivered"],
-    [20001, "delivered"],
+    [20001, "partial"],
     [40000, "invalid"],
     [40002, "invalid"],
     [40061, "invalid"],
@@ -57,7 +57,7 @@ describe("classifyReply: TikTok codes (reference table)", () => {
 describe("parseReply", () => {
   it("reads a proper body with code, message and request_id", () => {
     const text = JSON.stringify({ code: 0, message: "OK", request_id: "202601010000001234", data: {} });
-    expect(parseReply(200, text)).toEqual({ httpStatus: 200, code: 0, message: "OK", requestId: "202601010000001234" });
+    expect(parseReply(200, text)).toEqual({ httpStatus: 200, code: 0, message: "OK", requestId: "202601010000001234", data: {} });
   });
 
   it("reads an error body sent with HTTP 200", () => {

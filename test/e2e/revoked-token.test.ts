@@ -55,7 +55,8 @@ beforeAll(async () => {
     batchSize: 100,
     batchingWindowMs: 300,
     maxConcurrency: 1,
-    handler: (event) => handler(event, { functionName: "sender", awsRequestId: "local" } as Context),
+    timeoutMs: 60_000,
+    handler: (event, clock) => handler(event, { functionName: "sender", awsRequestId: "local", ...clock } as Context),
     log: silentLog,
     onInvoke: () => void invocations++,
   });

@@ -3,6 +3,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { dynamoDbLedger, ledgerClient } from "../../lambdas/aws/dynamodb-ledger";
+import { LEDGER_PARTITION_KEY, LEDGER_SORT_KEY } from "../../lambdas/contract/ledger";
 import {
   type DeliveryKey,
   type DeliveryLedger,
@@ -11,7 +12,6 @@ import {
   LedgerUnavailableError,
   memoryLedger,
 } from "../../lambdas/core/ledger";
-import { LEDGER_PARTITION_KEY, LEDGER_SORT_KEY } from "../../lambdas/core/ledger-table";
 import { type LocalLedger, startLocalLedger } from "../../local/dynamo-server";
 import { startThrottlingDynamo, type ThrottlingDynamo } from "../support/throttling-dynamo";
 import { within } from "../support/within";

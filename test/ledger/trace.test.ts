@@ -161,7 +161,7 @@ describe("npm run trace", () => {
 
   it("unknown: neither in the ledger nor in the DLQ, with the ledger's retention, exit 4", async () => {
     await deadLetter("ord-other", "Purchase", "50000");
-    const { code, lines } = await trace(["ord-4001", "--local"], { LEDGER_RETENTION_DAYS: "45" });
+    const { code, lines } = await trace(["ord-4001", "--local"], { LEDGER_DAYS: "45" });
     expect(lines).toEqual([
       "ord-4001: not known: never accepted by TikTok, or older than the ledger's retention (45 days)",
       "  nor is it in the dead-letter queue tiktok-relay-dlq (1 message read)",
@@ -174,7 +174,7 @@ describe("npm run trace", () => {
       { key: { destination: `web:${PIXEL}`, event: "Purchase", eventId: "ord-5001" }, deliveredAt: now() - 31 * DAY, attempts: 1 },
     ]);
     const { code, lines } = await trace(["ord-5001", "--local"]);
-    expect(lines[0]).toBe("ord-5001: not known: never accepted by TikTok, or older than the ledger's retention (30 days)");
+    expect(lines[0]).toBe("ord-5001: not known: never accepted by TikTok, or older than the ledger's retention (35 days)");
     expect(code).toBe(TRACE_EXIT.unknown);
   });
 
@@ -203,16 +203,14 @@ describe("npm run trace", () => {
         },
       ],
     });
-    cloudFormation
-      .on(DescribeStacksCommand, { StackName: "Missing" })
-      .rejects(
-        new CloudFormationServiceException({
-          name: "ValidationError",
-          $fault: "client",
-          $metadata: {},
-          message: "Stack with id Missing does not exist",
-        }),
-      );
+    cloudFormation.on(DescribeStacksCommand, { StackName: "Missing" }).rejects(
+      new CloudFormationServiceException({
+        name: "ValidationError",
+        $fault: "client",
+        $metadata: {},
+        message: "Stack with id Missing does not exist",
+      }),
+    );
     // The deployed table, reached here through the SDK's own endpoint setting.
     const aws = { AWS_ENDPOINT_URL_DYNAMODB: ledgerServer.endpoint };
     await ledger.record([

@@ -9,6 +9,7 @@ export function startTestPipeline(tiktok: FakeTikTok, env: Env = {}, log: Log = 
     env: {
       PORT: "0",
       SQS_PORT: "0",
+      DYNAMODB_PORT: "0",
       INGEST_API_KEY: "k",
       TIKTOK_PIXEL_CODE: "C4PIXEL0000000000001",
       TIKTOK_ACCESS_TOKEN: "t",

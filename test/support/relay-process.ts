@@ -15,7 +15,14 @@ export interface RelayProcess {
 export async function startRelayProcess(env: Record<string, string>): Promise<RelayProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "bin/local.ts"], {
     cwd: ROOT,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", STATS_INTERVAL_SECONDS: "0", PORT: "0", ...env },
+    env: {
+      ...process.env,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      STATS_INTERVAL_SECONDS: "0",
+      PORT: "0",
+      DYNAMODB_PORT: "0",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -3,6 +3,7 @@ import type { SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { sendInBatches } from "../../lambdas/aws/sqs-batches";
 import { sqsSenderQueue } from "../../lambdas/aws/sqs-sender-queue";
+import type { LedgerGuard } from "../../lambdas/core/ledger-guard";
 import { silentLog } from "../../lambdas/core/log";
 import type { TikTokEvent } from "../../lambdas/core/schema";
 import { httpTransport } from "../../lambdas/core/tiktok-transport";
@@ -39,11 +40,18 @@ export interface HarnessOptions {
   timeoutMs?: number;
   maxReceiveCount?: number;
   retryBaseSeconds?: number;
+  retryMaxSeconds?: number;
   count?: Counter;
   /** Where TikTok requests go (default: the fake TikTok). */
   apiUrl?: string;
   /** Where dead letters go (default: the local DLQ). */
   deadLetterQueueUrl?: string;
+  /** The delivery ledger (default: none, as before the ledger existed). */
+  ledger?: LedgerGuard;
+  maxRequests?: number;
+  parallelRequests?: number;
+  /** What the budget reserves for one request (default: the transport's timeout). */
+  requestTimeoutMs?: number;
 }
 
 /** A fake TikTok and an embedded SQS server for one test file, reset before each test. */
@@ -79,14 +87,18 @@ export function senderFor(queues: LocalQueues, tiktok: FakeTikTok, options: Harn
     maxEventAgeDays: 7,
     maxReceiveCount: options.maxReceiveCount ?? 5,
     retryBaseSeconds: options.retryBaseSeconds ?? 30,
-    retryMaxSeconds: 900,
+    retryMaxSeconds: options.retryMaxSeconds ?? 900,
     nowSeconds: () => NOW,
     count: options.count,
+    ledger: options.ledger,
+    maxRequests: options.maxRequests,
+    parallelRequests: options.parallelRequests,
+    requestTimeoutMs: options.requestTimeoutMs ?? options.timeoutMs ?? 2000,
   };
   const send = createSenderHandler(deps);
   // Like the event source mapping: delete what the handler did not report as failed.
-  const handler = async (event: SQSEvent) => {
-    const response = await send(event);
+  const handler = async (event: SQSEvent, context?: { getRemainingTimeInMillis(): number }) => {
+    const response = await send(event, context);
     const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
     const done = event.Records.filter((record) => !failed.has(record.messageId));
     for (let start = 0; start < done.length; start += 10) {
