@@ -52,7 +52,10 @@ export async function startMoveTask(queues: QueuePair, rate: number | undefined,
     if (/already/i.test((error as Error).message ?? "")) throw alreadyRunning(await runningTask(sqs, queues.dlq), deps.targetFlags);
     throw error;
   }
-  return reportEnd(await follow(queues.dlq, deps, handle), queues.source, print);
+  // Rows that fail again while the task runs land in the DLQ again, and a move task would take them round
+  // once more: the task is stopped once it moved as many messages as the DLQ held when it started.
+  const task = await follow(queues.dlq, deps, handle, undefined, waiting.visible);
+  return reportEnd(task, queues.source, print, waiting.visible);
 }
 
 /** `--follow`: watches the task already running (started by this command, the console or the CLI). */
@@ -77,8 +80,9 @@ export async function cancelMoveTask(dlq: Queue, deps: TaskDeps): Promise<number
   return 0;
 }
 
-async function follow(dlq: Queue, deps: TaskDeps, handle: string | undefined, started?: number): Promise<Task> {
+async function follow(dlq: Queue, deps: TaskDeps, handle: string | undefined, started?: number, stopAfter?: number): Promise<Task> {
   let last = "";
+  let stopping = false;
   for (;;) {
     const tasks = await listTasks(deps.sqs, dlq);
     // A task's handle is listed only while it runs; afterwards it is recognised by its start time.
@@ -91,14 +95,27 @@ async function follow(dlq: Queue, deps: TaskDeps, handle: string | undefined, st
     if (line !== last) deps.print(line);
     last = line;
     if (FINISHED.has(task.Status ?? "")) return task;
+    if (stopAfter !== undefined && !stopping && task.TaskHandle && (task.ApproximateNumberOfMessagesMoved ?? 0) >= stopAfter) {
+      stopping = true;
+      await deps.sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: task.TaskHandle })).catch(() => undefined);
+    }
     await new Promise((resolve) => setTimeout(resolve, deps.pollMs ?? 1000));
   }
 }
 
-function reportEnd(task: Task, source: Queue | undefined, print: (line: string) => void): number {
+function reportEnd(task: Task, source: Queue | undefined, print: (line: string) => void, atStart?: number): number {
   const moved = task.ApproximateNumberOfMessagesMoved ?? 0;
+  const to = source ? ` to ${queueName(source.url)}` : "";
+  // Messages that were dead-lettered again while the task ran are counted in "moved" too: say so.
+  const again = atStart !== undefined && moved > atStart ? `, of which about ${moved - atStart} came back to the DLQ during the move and went round again` : "";
   if (task.Status === "COMPLETED") {
-    print(`done: ${moved} messages moved back${source ? ` to ${queueName(source.url)}` : ""}`);
+    print(`done: ${moved} messages moved back${to}${again}`);
+    return 0;
+  }
+  if (task.Status === "CANCELLED" && atStart !== undefined && moved >= atStart) {
+    print(
+      `done: ${moved} messages moved back${to}${again}; stopped there, so rows that failed again during the redrive stay in the DLQ (npm run dlq -- peek says why)`,
+    );
     return 0;
   }
   const why = task.FailureReason ? ` (${task.FailureReason})` : "";

@@ -162,3 +162,41 @@ describe("redrive with an SQS move task", () => {
     expect(output).toBe("nothing to redrive: tiktok-relay-dlq is empty");
   });
 });
+
+describe("rows that fail again during the redrive", () => {
+  it("are not taken round again: the task stops after the messages the DLQ held, and the report says what came back", async () => {
+    for (const id of ["r1", "r2", "r3"]) await deadLetterBySender(id, "40002");
+    // A sender that refuses every row at once: whatever reaches the events queue goes straight back to the DLQ.
+    let running = true;
+    const bounce = (async () => {
+      while (running) {
+        for (const message of await takeAll(queues.client, queues.eventsQueueUrl)) {
+          await queues.client.send(new SendMessageCommand({ QueueUrl: queues.deadLetterQueueUrl, MessageBody: message.Body! }));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const printed: string[] = [];
+    try {
+      const exit = await runRedrive(parseRedriveArgs(["--dlq", queues.deadLetterQueueUrl, "--rate", "1"]), {
+        sqs: queues.client,
+        print: (line) => printed.push(line),
+        pollMs: 50,
+      });
+      expect(exit).toBe(0);
+    } finally {
+      running = false;
+      await bounce;
+    }
+    const last = printed.at(-1)!;
+    expect(last).toMatch(/^done: (\d+) messages moved back to tiktok-relay-events/);
+    const moved = Number(/^done: (\d+)/.exec(last)![1]);
+    // At most a poll's worth more than the 3 it started with, and said so when it happened.
+    expect(moved).toBeGreaterThanOrEqual(3);
+    expect(moved).toBeLessThanOrEqual(5);
+    if (moved > 3) expect(last).toContain(`of which about ${moved - 3} came back to the DLQ during the move`);
+    if (!last.includes("stopped there")) expect(moved).toBe(3);
+    // Everything is in the DLQ again, once each: nothing cycles on, nothing is lost.
+    await waitFor(async () => (await depth(queues.client, queues.deadLetterQueueUrl)) === 3, 5000, "the 3 rows back in the DLQ");
+  });
+});
