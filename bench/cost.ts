@@ -90,7 +90,11 @@ function billedMs(cpuMsHere: number, memoryMb: number, waitingMs: number): { cpu
 const lambdaDuration = (billed: number, memoryMb: number) => (billed / 1000) * (memoryMb / 1024) * PRICES.lambdaArm64PerGbSecond;
 const chunks = (bytes: number) => Math.max(1, Math.ceil(bytes / PRICES.sqsChunkBytes));
 
-export async function benchCost(inputs: CostInputs, options: CostOptions, progress: (line: string) => void): Promise<SectionReport> {
+export async function benchCost(
+  inputs: CostInputs,
+  options: CostOptions,
+  progress: (line: string) => void,
+): Promise<SectionReport & { batchedPerEvent: number }> {
   progress("cost: timing the Lambda entry files (warm) and capturing their log lines");
   const peers = await startChild("./peers.ts");
   let ingest1: EntryFigures;
@@ -204,6 +208,7 @@ export async function benchCost(inputs: CostInputs, options: CostOptions, progre
   const apiShare = single.items[0]![1] / single.total;
 
   return {
+    batchedPerEvent: batched.total,
     title: "Cost model ($ per million events, us-east-1)",
     summary: [
       {

@@ -78,6 +78,14 @@ if (sender) {
     ),
   );
   if (cost) sections.push(cost);
+  const ledger = await section("ledger", async () =>
+    (await import("./ledger")).benchLedger(
+      { latencyMs: knobs.BENCH_TIKTOK_LATENCY_MS, runs: quick ? 2 : 5 },
+      cost?.batchedPerEvent,
+      progress,
+    ),
+  );
+  if (ledger) sections.push(ledger);
 } else {
   failures.push("cost: skipped, it needs the sender's figures");
 }

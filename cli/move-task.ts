@@ -107,7 +107,10 @@ function reportEnd(task: Task, source: Queue | undefined, print: (line: string) 
   const moved = task.ApproximateNumberOfMessagesMoved ?? 0;
   const to = source ? ` to ${queueName(source.url)}` : "";
   // Messages that were dead-lettered again while the task ran are counted in "moved" too: say so.
-  const again = atStart !== undefined && moved > atStart ? `, of which about ${moved - atStart} came back to the DLQ during the move and went round again` : "";
+  const again =
+    atStart !== undefined && moved > atStart
+      ? `, of which about ${moved - atStart} came back to the DLQ during the move and went round again`
+      : "";
   if (task.Status === "COMPLETED") {
     print(`done: ${moved} messages moved back${to}${again}`);
     return 0;
