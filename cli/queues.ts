@@ -1,7 +1,8 @@
-import { type CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
+import type { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { GetQueueAttributesCommand, ListDeadLetterSourceQueuesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { Target } from "./args";
 import { CliError, isQueueMissing } from "./errors";
+import { stackOutputs } from "./stack-outputs";
 
 // Finds the dead-letter queue and the queue its messages go back to: from the flags, the stack's outputs,
 // or SQS's own record of which queue dead-letters into the DLQ.
@@ -65,20 +66,7 @@ async function onlySourceOf(dlqUrl: string, sqs: SQSClient): Promise<string> {
 
 async function stackOutput(stack: string, key: string, deps: Discovery): Promise<string> {
   if (!deps.cloudFormation) throw new CliError("--stack needs CloudFormation access, which this run was not given");
-  const cloudFormation = deps.cloudFormation();
-  let outputs: { OutputKey?: string; OutputValue?: string }[];
-  try {
-    const { Stacks = [] } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stack }));
-    outputs = Stacks[0]?.Outputs ?? [];
-  } catch (error) {
-    const { name, message } = error as { name?: string; message?: string };
-    if (name !== "ValidationError" || !/does not exist/.test(message ?? "")) throw error;
-    const region = await cloudFormation.config.region().catch(() => "the configured region");
-    throw new CliError(
-      `stack "${stack}" not found in ${region}: check --stack (the name given to cdk deploy, TikTokEventsRelay by default) and AWS_REGION/AWS_PROFILE`,
-    );
-  }
-  const value = outputs.find((output) => output.OutputKey === key)?.OutputValue;
+  const value = (await stackOutputs(stack, deps.cloudFormation())).get(key);
   if (!value) throw new CliError(`stack "${stack}" has no output ${key}: is it a tiktok-events-relay stack? (or pass --dlq and --queue)`);
   return value;
 }

@@ -1,9 +1,8 @@
 import { type CloudFormationClient, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { CliError } from "./errors";
 
-// A deployed stack's outputs, read once, with the same one-line error as the DLQ commands when the stack is
-// not there. (cli/queues.ts reads one output at a time for the DLQ commands; this reads them all, because
-// `npm run trace` needs the ledger table and the DLQ from one stack.)
+// A deployed stack's outputs, read once, with a one-line error when the stack is not there: the DLQ commands
+// (cli/queues.ts) and `npm run trace` find the queues and the ledger table through them.
 
 export async function stackOutputs(stack: string, cloudFormation: CloudFormationClient): Promise<Map<string, string>> {
   try {

@@ -4,27 +4,43 @@ import Module, { createRequire } from "node:module";
 import { dirname } from "node:path";
 import type { ISqsServerOptions } from "local-aws-sqs";
 
-// local-aws-sqs 2.0.x counts a ChangeMessageVisibility call as one more receive (its visibility routine,
+// Two fixes to local-aws-sqs 2.0.x, so the embedded server behaves as SQS does where the relay relies on it.
+//
+// It counts a ChangeMessageVisibility call as one more receive (its visibility routine,
 // shared by ReceiveMessage and ChangeMessageVisibility, always increments ApproximateReceiveCount). Real
 // SQS does not, and the sender's retry backoff changes visibility after every failed attempt: with the
 // bug a message would reach the DLQ after half its receives, and without the sender's reason. We load the
 // library with that one increment made conditional on "this is a receive". The check below fails loudly if
 // a new version changes the code, so the workaround cannot silently stop applying.
 
+//
+// Its message move task also takes, in its last round, whatever is visible in the DLQ then, messages that
+// arrived after the task started included, although SQS states the number to move when the task starts
+// (ApproximateNumberOfMessagesToMove, "obtained at the time of starting"). A row dead-lettered again during a
+// redrive would then go round a second time. Each round here takes at most what is left of that number.
+
 const require = createRequire(import.meta.url);
 const entry = require.resolve("local-aws-sqs");
-const BUG = "let n=Number(t.record.attributes.ApproximateReceiveCount)+1;";
-const FIX = "let n=Number(t.record.attributes.ApproximateReceiveCount)+(i?0:1);";
+const PATCHES: [bug: string, fix: string][] = [
+  ["let n=Number(t.record.attributes.ApproximateReceiveCount)+1;", "let n=Number(t.record.attributes.ApproximateReceiveCount)+(i?0:1);"],
+  [
+    "receive({MaxNumberOfMessages:S(this,Qe)})",
+    "receive({MaxNumberOfMessages:Math.max(1,Math.min(S(this,Qe),this.ApproximateNumberOfMessagesToMove-this.ApproximateNumberOfMessagesMoved))})",
+  ],
+];
 
 function load(): { createSqsServer: (options: ISqsServerOptions) => Promise<Server> } {
-  const source = readFileSync(entry, "utf8");
-  if (!source.includes(BUG)) {
-    throw new Error(`local-aws-sqs at ${entry} no longer has the receive-count code local/local-aws-sqs.ts patches: review the workaround`);
+  let source = readFileSync(entry, "utf8");
+  for (const [bug, fix] of PATCHES) {
+    if (!source.includes(bug)) {
+      throw new Error(`local-aws-sqs at ${entry} no longer has the code local/local-aws-sqs.ts patches (${bug}): review the workaround`);
+    }
+    source = source.replace(bug, fix);
   }
   const patched = new Module(entry);
   patched.filename = entry;
   patched.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(entry));
-  (patched as unknown as { _compile(code: string, filename: string): void })._compile(source.replace(BUG, FIX), entry);
+  (patched as unknown as { _compile(code: string, filename: string): void })._compile(source, entry);
   return patched.exports as ReturnType<typeof load>;
 }
 

@@ -114,7 +114,9 @@ describe("outage drill", () => {
         .map((request, index) => ({ request, index }))
         .filter(({ request }) => request.body.data.some((event) => event.event_id === id));
       const isolated = carrying.findIndex(({ request }) => request.body.data.length === 1);
-      expect(isolated).toBe(carrying.length - 1);
+      expect(isolated, JSON.stringify([printed, carrying.map(({ request, index }) => [index, request.body.data.length])])).toBe(
+        carrying.length - 1,
+      );
     }
     sqs.destroy();
   });

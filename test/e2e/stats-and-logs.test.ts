@@ -62,8 +62,10 @@ describe("stats and logs", () => {
       rejected: 1,
       rejected_by_reason: { "invalid:event": 1 },
       delivered: 3,
+      already_delivered: 0,
       retried: 0,
       dead_lettered: 0,
+      ledger_errors: 0,
       in_queue: 0,
       in_dlq: 0,
     });
