@@ -1,6 +1,15 @@
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Node } from "constructs";
-import { COUNTRY_CODE, EVENT_ID_TEMPLATE, INTEGER_SETTINGS, type IntegerSetting, PIXEL_CODE, TEST_EVENT_CODE } from "../lambdas/contract";
+import {
+  COUNTRY_CODE,
+  EVENT_ID_TEMPLATE,
+  EVENT_SET_ID,
+  INTEGER_SETTINGS,
+  type IntegerSetting,
+  LDU_REGION,
+  PIXEL_CODE,
+  TEST_EVENT_CODE,
+} from "../lambdas/contract";
 import { RELAY_CONFIG_DEFAULTS, type RelayConfig } from "./config";
 
 // Reads RelayConfig from CDK context and validates it, so that `cdk synth` fails with every bad key and its
@@ -14,6 +23,8 @@ const range = (setting: IntegerSetting) => [setting.min, setting.max] as const;
  */
 const INTEGER_RANGES = {
   maxEventAgeDays: range(INTEGER_SETTINGS.maxEventAgeDays),
+  offlineMaxEventAgeDays: range(INTEGER_SETTINGS.offlineMaxEventAgeDays),
+  crmMaxEventAgeDays: range(INTEGER_SETTINGS.crmMaxEventAgeDays),
   senderBatchSize: [1, 10_000],
   senderBatchingWindowSeconds: [0, 300],
   senderMaxConcurrency: [2, 1000],
@@ -42,6 +53,7 @@ type IntegerKey = keyof typeof INTEGER_RANGES;
 const KNOWN_KEYS = [
   ...Object.keys(RELAY_CONFIG_DEFAULTS),
   "testEventCode",
+  "woocommerceTestEventCode",
   "alarmEmail",
   "tiktokTokenSecretArn",
   "queueKmsKeyArn",
@@ -103,10 +115,24 @@ export function readRelayConfig(node: Node): RelayConfig {
     problem("pixelCode", pixelCode, "the pixel code from TikTok Events Manager: 10 to 32 letters or digits");
   }
 
-  const testEventCode = optionalString("testEventCode");
-  if (testEventCode !== undefined && !TEST_EVENT_CODE.test(testEventCode)) {
-    problem("testEventCode", testEventCode, "the test event code from TikTok Events Manager (letters, digits, _ or -)");
-  }
+  const eventSetId = (key: "offlineEventSetId" | "crmEventSetId"): string => {
+    const id = optionalString(key) ?? RELAY_CONFIG_DEFAULTS[key];
+    if (id !== "" && !EVENT_SET_ID.test(id))
+      problem(key, id, "the event set id from TikTok Events Manager: letters and digits (at most 64)");
+    return id;
+  };
+  const offlineEventSetId = eventSetId("offlineEventSetId");
+  const crmEventSetId = eventSetId("crmEventSetId");
+
+  const testCode = (key: "testEventCode" | "woocommerceTestEventCode"): string | undefined => {
+    const code = optionalString(key);
+    if (code !== undefined && !TEST_EVENT_CODE.test(code)) {
+      problem(key, code, "the test event code from TikTok Events Manager (letters, digits, _ or -)");
+    }
+    return code;
+  };
+  const testEventCode = testCode("testEventCode");
+  const woocommerceTestEventCode = testCode("woocommerceTestEventCode");
 
   const alarmEmail = optionalString("alarmEmail");
   if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) {
@@ -138,6 +164,17 @@ export function readRelayConfig(node: Node): RelayConfig {
     // A wildcard would let any web page post events with a key it got hold of.
     if (!/^https:\/\/[a-z0-9.-]+(:\d+)?$/i.test(origin))
       problem("corsAllowOrigins", origin, "https origins only (scheme, host, optional port; never *)");
+  }
+
+  const lduRaw: unknown = node.tryGetContext("lduRegions");
+  const lduRegions = (Array.isArray(lduRaw) ? lduRaw.map(String) : typeof lduRaw === "string" ? lduRaw.split(",") : [])
+    .map((region) => region.trim().toUpperCase())
+    .filter((region) => region !== "");
+  if (lduRaw !== undefined && lduRaw !== null && !Array.isArray(lduRaw) && typeof lduRaw !== "string") {
+    problem("lduRegions", lduRaw, "comma-separated regions such as US-CA,US-CO");
+  }
+  for (const region of lduRegions) {
+    if (!LDU_REGION.test(region)) problem("lduRegions", region, "an ISO 3166-2 region such as US-CA, or a whole country such as US");
   }
 
   const woo = (
@@ -204,10 +241,15 @@ export function readRelayConfig(node: Node): RelayConfig {
 
   const config: RelayConfig = {
     pixelCode,
+    offlineEventSetId,
+    crmEventSetId,
     testEventCode,
     alarmEmail,
     defaultPhoneCountry,
     maxEventAgeDays: integer("maxEventAgeDays"),
+    offlineMaxEventAgeDays: integer("offlineMaxEventAgeDays"),
+    crmMaxEventAgeDays: integer("crmMaxEventAgeDays"),
+    lduRegions,
     allowCustomEvents,
     tiktokApiUrl,
     tiktokTokenSecretArn,
@@ -235,6 +277,7 @@ export function readRelayConfig(node: Node): RelayConfig {
     api5xxAlarmPercent: integer("api5xxAlarmPercent"),
     strongKeyAlarmPercent: integer("strongKeyAlarmPercent"),
     woocommerceEventName: woo("woocommerceEventName"),
+    woocommerceTestEventCode,
     woocommerceEventIdTemplate,
     woocommercePaidStatuses: woo("woocommercePaidStatuses"),
     woocommerceValueExcludes,

@@ -20,6 +20,7 @@ export interface WooCommerceWebhookProps {
       | "logRetentionDays"
       | "tracing"
       | "woocommerceEventName"
+      | "woocommerceTestEventCode"
       | "woocommerceEventIdTemplate"
       | "woocommercePaidStatuses"
       | "woocommerceValueExcludes"
@@ -72,6 +73,7 @@ export class WooCommerceWebhook extends Construct {
         [ENV.woocommerceValueExcludes]: config.woocommerceValueExcludes,
         [ENV.woocommerceTtclidKeys]: config.woocommerceTtclidKeys,
         [ENV.woocommerceTtpKeys]: config.woocommerceTtpKeys,
+        ...(config.woocommerceTestEventCode ? { [ENV.woocommerceTestEventCode]: config.woocommerceTestEventCode } : {}),
         [ENV.serviceName]: SERVICES.woocommerce,
       },
     });

@@ -1,5 +1,16 @@
 import { isSupportedCountry } from "libphonenumber-js";
-import { COUNTRY_CODE, DEFAULTS, ENV, INTEGER_SETTINGS, type IntegerSetting, PIXEL_CODE, TIKTOK_EVENTS_URL } from "../contract";
+import {
+  COUNTRY_CODE,
+  DEFAULTS,
+  ENV,
+  EVENT_SET_ID,
+  INTEGER_SETTINGS,
+  type IntegerSetting,
+  LDU_REGION,
+  PIXEL_CODE,
+  TIKTOK_EVENTS_URL,
+} from "../contract";
+import { type LduRegion, parseLduRegion } from "./limited-data-use";
 
 // Runtime settings, read from the environment: in AWS the stack sets them, locally `npm start` does.
 // Names, defaults and ranges come from the contract (lambdas/contract); a bad value stops the process with
@@ -9,10 +20,17 @@ export { TIKTOK_EVENTS_URL };
 
 export interface IngestConfig {
   pixelCode?: string;
+  /** Default event sets of offline and CRM events, as pixelCode is for web events. */
+  offlineEventSetId?: string;
+  crmEventSetId?: string;
   testEventCode?: string;
   defaultPhoneCountry: string;
   maxEventAgeDays: number;
+  offlineMaxEventAgeDays: number;
+  crmMaxEventAgeDays: number;
   allowCustomEvents: boolean;
+  /** Shoppers' regions whose events get limited_data_use: true (LDU_REGIONS). */
+  lduRegions: LduRegion[];
   maxBodyBytes: number;
   /** Browser origins that may read ingest responses (CORS); empty for server-to-server use. */
   corsAllowOrigins: string[];
@@ -22,6 +40,8 @@ export interface SenderConfig {
   apiUrl: string;
   requestTimeoutMs: number;
   maxEventAgeDays: number;
+  offlineMaxEventAgeDays: number;
+  crmMaxEventAgeDays: number;
   /** Must equal the queue's redrive maxReceiveCount (the stack sets both from one value). */
   maxReceiveCount: number;
   retryBaseSeconds: number;
@@ -43,12 +63,23 @@ export function readIngestConfig(env: Env): IngestConfig {
   if (!COUNTRY_CODE.test(country) || !isSupportedCountry(country)) {
     throw new ConfigError(ENV.defaultPhoneCountry, countryRaw, "an ISO 3166 two-letter country code, e.g. US, GB, DE");
   }
+  const eventSet = (name: string): string | undefined => {
+    const id = optional(env, name);
+    if (id !== undefined && !EVENT_SET_ID.test(id))
+      throw new ConfigError(name, id, "a TikTok event set id (letters and digits, from Events Manager)");
+    return id;
+  };
   return {
     pixelCode,
+    offlineEventSetId: eventSet(ENV.offlineEventSetId),
+    crmEventSetId: eventSet(ENV.crmEventSetId),
     testEventCode: optional(env, ENV.testEventCode),
     defaultPhoneCountry: country,
     maxEventAgeDays: setting(env, INTEGER_SETTINGS.maxEventAgeDays),
+    offlineMaxEventAgeDays: setting(env, INTEGER_SETTINGS.offlineMaxEventAgeDays),
+    crmMaxEventAgeDays: setting(env, INTEGER_SETTINGS.crmMaxEventAgeDays),
     allowCustomEvents: boolean(env, ENV.allowCustomEvents, DEFAULTS.allowCustomEvents),
+    lduRegions: lduRegions(env),
     maxBodyBytes: setting(env, INTEGER_SETTINGS.maxBodyBytes),
     corsAllowOrigins: (optional(env, ENV.corsAllowOrigins) ?? "")
       .split(",")
@@ -66,11 +97,28 @@ export function readSenderConfig(env: Env): SenderConfig {
     apiUrl,
     requestTimeoutMs: setting(env, INTEGER_SETTINGS.requestTimeoutMs),
     maxEventAgeDays: setting(env, INTEGER_SETTINGS.maxEventAgeDays),
+    offlineMaxEventAgeDays: setting(env, INTEGER_SETTINGS.offlineMaxEventAgeDays),
+    crmMaxEventAgeDays: setting(env, INTEGER_SETTINGS.crmMaxEventAgeDays),
     maxReceiveCount: setting(env, INTEGER_SETTINGS.maxReceiveCount),
     retryBaseSeconds,
     // Never below the base delay.
     retryMaxSeconds: integer(env, retryMax.env, Math.max(retryMax.default, retryBaseSeconds), retryBaseSeconds, retryMax.max),
   };
+}
+
+/** LDU_REGIONS: "US-CA, US-CO" → regions; each entry an ISO 3166-2 subdivision or a whole country. */
+function lduRegions(env: Env): LduRegion[] {
+  const raw = optional(env, ENV.lduRegions);
+  if (raw === undefined) return [...DEFAULTS.lduRegions].map(parseLduRegion);
+  const entries = raw
+    .split(",")
+    .map((entry) => entry.trim().toUpperCase())
+    .filter(Boolean);
+  const bad = entries.find((entry) => !LDU_REGION.test(entry));
+  if (bad !== undefined) {
+    throw new ConfigError(ENV.lduRegions, raw, `comma-separated regions such as US-CA,US-CO (or a whole country: US); "${bad}" is not one`);
+  }
+  return entries.map(parseLduRegion);
 }
 
 /** A contract setting from the environment: its name, default and range. */

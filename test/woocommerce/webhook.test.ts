@@ -82,7 +82,7 @@ describe("WooCommerce webhook", () => {
     expect(await queued()).toEqual([]);
   });
 
-  it("queues a paid order as one hashed CompletePayment with event_id wc_order_<id>", async () => {
+  it("queues a paid order as one hashed Purchase with event_id wc_order_<id>", async () => {
     expect(answer(await webhook()(delivery(guestOrder)))).toMatchObject({
       status: 200,
       body: { accepted: 1, event_id: `wc_order_${order.id}` },
@@ -92,7 +92,7 @@ describe("WooCommerce webhook", () => {
     expect(message).toMatchObject({
       destination: { source: "web", id: PIXEL },
       event: {
-        event: "CompletePayment",
+        event: "Purchase",
         event_id: `wc_order_${order.id}`,
         event_time: paidAt,
         user: {
