@@ -80,13 +80,17 @@ export function prepareEvent(input: unknown, index: number, options: PrepareOpti
   }
   const { source } = target.value;
 
-  if (!options.allowCustomEvents && !isStandardEvent(incoming.event)) {
+  // Offline event sets take standard events only (Amperity's and LiveRamp's TikTok offline docs), whatever
+  // ALLOW_CUSTOM_EVENTS says.
+  if ((!options.allowCustomEvents || source === "offline") && !isStandardEvent(incoming.event)) {
     const suggestion = suggestEventName(incoming.event);
     fail(
       "event",
       `"${incoming.event}" is not a TikTok standard event` +
         (suggestion ? `; did you mean "${suggestion}"?` : "; see the README for the list") +
-        " (custom events can be enabled with ALLOW_CUSTOM_EVENTS=true)",
+        (source === "offline"
+          ? " (offline events must be standard events)"
+          : " (custom events can be enabled with ALLOW_CUSTOM_EVENTS=true)"),
     );
   }
   const deprecated = deprecationWarning(incoming.event);

@@ -200,6 +200,6 @@ function readEnvelope(body: unknown): Envelope {
     return { status: 400, error: "test_event_code must be a string of 1 to 64 characters (from TikTok Events Manager → Test events)" };
   }
   const target = readBatchTarget({ event_source: source, event_source_id: sourceId, pixel_code: pixelCode });
-  if (!target.ok) return { status: 400, error: `${target.path} ${target.message}` };
+  if (!target.ok) return { status: 400, error: `${target.path}: ${target.message}` };
   return { events: data, target: target.value, testEventCode: testEventCode as string | undefined };
 }
