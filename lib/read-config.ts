@@ -116,6 +116,12 @@ export function readRelayConfig(node: Node): RelayConfig {
   }
 
   const eventSetId = (key: "offlineEventSetId" | "crmEventSetId"): string => {
+    const raw: unknown = node.tryGetContext(key);
+    // TikTok's event set ids are long numbers: unquoted in cdk.json, JSON.parse has already changed their last digits.
+    if (typeof raw === "number" && !Number.isSafeInteger(raw)) {
+      problem(key, raw, 'the id as a string (quote it in cdk.json: "7301234567890123456")');
+      return RELAY_CONFIG_DEFAULTS[key];
+    }
     const id = optionalString(key) ?? RELAY_CONFIG_DEFAULTS[key];
     if (id !== "" && !EVENT_SET_ID.test(id))
       problem(key, id, "the event set id from TikTok Events Manager: letters and digits (at most 64)");
