@@ -123,7 +123,8 @@ export function prepareEvent(input: unknown, index: number, options: PrepareOpti
     fail("user", "an offline event needs user.email, user.phone or user.external_id: TikTok matches offline events by these alone");
     return { ok: false, issues };
   }
-  const missing = purchaseMatchWarning(event, keys);
+  // A CRM event is matched by its TikTok lead id, which it always carries: no e-mail is no weakness there.
+  const missing = source === "crm" ? undefined : purchaseMatchWarning(event, keys);
   if (missing) warn("user", missing);
 
   if (incoming.event_id !== undefined) {

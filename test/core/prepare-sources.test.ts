@@ -110,6 +110,10 @@ describe("CRM events", () => {
     expect(result.target).toEqual({ source: "crm" });
   });
 
+  it("are matched by their lead: a CRM purchase without e-mail, phone or ttclid gets no weak-match warning", () => {
+    expect(accepted(prepareEvent(crm({ event: "Purchase" }), 0, OPTIONS)).warnings).toEqual([]);
+  });
+
   it("take a numeric lead_id up to 2^53 and send it as a string; a larger one must be a string", () => {
     expect(accepted(prepareEvent(crm({ lead: { lead_id: 12345 } }), 0, OPTIONS)).event.lead).toEqual({ lead_id: "12345" });
     // biome-ignore lint/correctness/noPrecisionLoss: the point: a number JSON cannot carry exactly.
