@@ -80,8 +80,9 @@ export function prepareEvent(input: unknown, index: number, options: PrepareOpti
   }
   const { source } = target.value;
 
-  // Offline event sets take standard events only (Amperity's and LiveRamp's TikTok offline docs), whatever
-  // ALLOW_CUSTOM_EVENTS says.
+  // Offline event sets take standard events only, whatever ALLOW_CUSTOM_EVENTS says: TikTok's offline upload
+  // lists standard event types alone (https://ads.tiktok.com/help/article/about-events-api-for-offline), and
+  // integrators' TikTok offline docs (Amperity, LiveRamp) say the same of the API.
   if ((!options.allowCustomEvents || source === "offline") && !isStandardEvent(incoming.event)) {
     const suggestion = suggestEventName(incoming.event);
     fail(
@@ -117,9 +118,10 @@ export function prepareEvent(input: unknown, index: number, options: PrepareOpti
 
   const keys = matchKeys(event);
   if (source === "offline" && !keys.some((key) => key === "email" || key === "phone" || key === "external_id")) {
-    // TikTok matches offline conversions by e-mail and phone ("We only support email or phone based PII",
-    // https://ads.tiktok.com/help/article/about-events-api-for-offline); Segment's offline destination refuses
-    // events without e-mail, phone or external_id as well.
+    // TikTok matches offline conversions by e-mail and phone ("We only support email or phone based PII", of
+    // its offline upload: https://ads.tiktok.com/help/article/about-events-api-for-offline); Segment's offline
+    // destination refuses events without e-mail, phone or external_id too. Refused here, the shop learns it at
+    // once instead of from a DLQ.
     fail("user", "an offline event needs user.email, user.phone or user.external_id: TikTok matches offline events by these alone");
     return { ok: false, issues };
   }

@@ -28,16 +28,15 @@ const oneOrMany = (max: number) =>
     error: `expected a string or an array of 1 to ${LIMITS.identifiersPerKey} strings`,
   });
 // Numeric ids must survive String() unchanged (1e21 would become "1e+21"): larger ones go as strings.
+const wholeNumber = () =>
+  z.number().max(Number.MAX_SAFE_INTEGER, "is a number too large to keep its digits: send it as a string").int().min(0);
 const stringOrNumber = (max: number) =>
-  z.union(
-    [
-      text(max).min(1),
-      z.number().max(Number.MAX_SAFE_INTEGER, "is a number too large to keep its digits: send it as a string").int().min(0),
-    ],
-    {
-      error: "expected a non-empty string, or a whole number up to 2^53 (send larger ids as strings)",
-    },
-  );
+  z.union([text(max).min(1), wholeNumber()], {
+    error: "expected a non-empty string, or a whole number up to 2^53 (send larger ids as strings)",
+  });
+/** A text field that may also come as a whole number (an order id); an empty string stays allowed, as before. */
+const textOrNumber = (max: number) =>
+  z.union([text(max), wholeNumber()], { error: "expected a string, or a whole number up to 2^53 (send larger ids as strings)" });
 
 // Segment sends external_id as an array on every event and RudderStack hashes each element; shops' customer
 // ids are often numbers.
@@ -87,8 +86,8 @@ export const PropertiesSchema = z.strictObject({
   value: z.number().finite().optional(),
   num_items: z.number().int().nonnegative().optional(),
   // Strings at TikTok; WooCommerce order ids are integers (RudderStack turns numbers into strings too).
-  order_id: stringOrNumber(LIMITS.identifier).optional(),
-  shop_id: stringOrNumber(LIMITS.identifier).optional(),
+  order_id: textOrNumber(LIMITS.identifier).optional(),
+  shop_id: textOrNumber(LIMITS.identifier).optional(),
   query: text().optional(),
   search_string: text().optional(),
   description: text().optional(),
