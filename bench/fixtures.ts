@@ -18,7 +18,7 @@ const USER_AGENT = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/
 export function purchaseEvent(id: string, i: number, nowSeconds = Math.floor(Date.now() / 1000)) {
   const cents = 1999 + (i % 50) * 100;
   return {
-    event: "CompletePayment",
+    event: "Purchase",
     event_id: id,
     event_time: nowSeconds - 60,
     user: {

@@ -12,6 +12,17 @@ export interface RelayConfig {
    */
   readonly pixelCode: string;
   /**
+   * TikTok offline event set id for `event_source: "offline"` events without their own `event_source_id`.
+   * Empty means offline events must name their event set.
+   * @default ""
+   */
+  readonly offlineEventSetId: string;
+  /**
+   * TikTok CRM event set id for `event_source: "crm"` events without their own `event_source_id`.
+   * @default ""
+   */
+  readonly crmEventSetId: string;
+  /**
    * TikTok test event code: events then show in Events Manager "Test events" only. Unset in production.
    * @default - none
    */
@@ -31,6 +42,22 @@ export interface RelayConfig {
    * @default 7
    */
   readonly maxEventAgeDays: number;
+  /**
+   * Offline events older than this many days are refused at ingest and not sent.
+   * @default 28
+   */
+  readonly offlineMaxEventAgeDays: number;
+  /**
+   * CRM events older than this many days are refused at ingest and not sent.
+   * @default 28
+   */
+  readonly crmMaxEventAgeDays: number;
+  /**
+   * Regions (ISO 3166-2 such as US-CA, or a whole country such as US) whose shoppers' events are sent with
+   * `limited_data_use: true`, unless the event sets it. Read from `user.state` and `user.country`.
+   * @default - none
+   */
+  readonly lduRegions: readonly string[];
   /**
    * Accept event names outside TikTok's standard events list.
    * @default false
@@ -186,10 +213,15 @@ export interface RelayConfig {
    */
   readonly senderParallelRequests: number;
   /**
-   * WooCommerce orders: TikTok event name.
-   * @default "CompletePayment"
+   * WooCommerce orders: TikTok event name; must be the name the shop's pixel sends.
+   * @default "Purchase"
    */
   readonly woocommerceEventName: string;
+  /**
+   * WooCommerce orders: TikTok test event code for order events alone (else `testEventCode`).
+   * @default - none
+   */
+  readonly woocommerceTestEventCode?: string;
   /**
    * WooCommerce orders: event_id template ({id}, {number}, {order_key}); must match the shop's pixel.
    * @default "wc_order_{id}"
@@ -220,8 +252,13 @@ export interface RelayConfig {
 // What the functions also know (they read it from the environment the stack sets) comes from the contract.
 export const RELAY_CONFIG_DEFAULTS = {
   pixelCode: "",
+  offlineEventSetId: "",
+  crmEventSetId: "",
   defaultPhoneCountry: DEFAULTS.defaultPhoneCountry,
   maxEventAgeDays: INTEGER_SETTINGS.maxEventAgeDays.default,
+  offlineMaxEventAgeDays: INTEGER_SETTINGS.offlineMaxEventAgeDays.default,
+  crmMaxEventAgeDays: INTEGER_SETTINGS.crmMaxEventAgeDays.default,
+  lduRegions: DEFAULTS.lduRegions,
   allowCustomEvents: DEFAULTS.allowCustomEvents,
   tiktokApiUrl: DEFAULTS.tiktokApiUrl,
   senderBatchSize: LOCAL_INTEGER_SETTINGS.senderBatchSize.default,
@@ -256,4 +293,7 @@ export const RELAY_CONFIG_DEFAULTS = {
   woocommerceValueExcludes: DEFAULTS.woocommerceValueExcludes.join(","),
   woocommerceTtclidKeys: DEFAULTS.woocommerceTtclidKeys.join(","),
   woocommerceTtpKeys: DEFAULTS.woocommerceTtpKeys.join(","),
-} as const satisfies Omit<Required<RelayConfig>, "testEventCode" | "alarmEmail" | "tiktokTokenSecretArn" | "queueKmsKeyArn">;
+} as const satisfies Omit<
+  Required<RelayConfig>,
+  "testEventCode" | "woocommerceTestEventCode" | "alarmEmail" | "tiktokTokenSecretArn" | "queueKmsKeyArn"
+>;

@@ -21,6 +21,8 @@ export interface EventPipelineProps {
     RelayConfig,
     | "tiktokApiUrl"
     | "maxEventAgeDays"
+    | "offlineMaxEventAgeDays"
+    | "crmMaxEventAgeDays"
     | "senderBatchSize"
     | "senderBatchingWindowSeconds"
     | "senderMaxConcurrency"
@@ -84,7 +86,10 @@ export class EventPipeline extends Construct {
         [ENV.tiktokApiUrl]: config.tiktokApiUrl,
         // Leaves time in one invocation for a retry of a slow request and for reporting failures.
         [INTEGER_SETTINGS.requestTimeoutMs.env]: String(requestTimeoutMsFor(config.senderTimeoutSeconds)),
+        // The sender dead-letters events that grew older than their source's limit while they waited.
         [INTEGER_SETTINGS.maxEventAgeDays.env]: String(config.maxEventAgeDays),
+        [INTEGER_SETTINGS.offlineMaxEventAgeDays.env]: String(config.offlineMaxEventAgeDays),
+        [INTEGER_SETTINGS.crmMaxEventAgeDays.env]: String(config.crmMaxEventAgeDays),
         // The sender dead-letters a failure itself on the last receive, with its reason: same number as the redrive policy.
         [INTEGER_SETTINGS.maxReceiveCount.env]: String(config.maxReceiveCount),
         [INTEGER_SETTINGS.retryBaseSeconds.env]: String(config.retryBaseSeconds),

@@ -3,7 +3,16 @@ import type { RelayConfig } from "./config";
 
 export type EventSettings = Pick<
   RelayConfig,
-  "pixelCode" | "testEventCode" | "defaultPhoneCountry" | "maxEventAgeDays" | "allowCustomEvents"
+  | "pixelCode"
+  | "offlineEventSetId"
+  | "crmEventSetId"
+  | "testEventCode"
+  | "defaultPhoneCountry"
+  | "maxEventAgeDays"
+  | "offlineMaxEventAgeDays"
+  | "crmMaxEventAgeDays"
+  | "lduRegions"
+  | "allowCustomEvents"
 >;
 
 /**
@@ -13,9 +22,14 @@ export type EventSettings = Pick<
 export function eventSettingsEnvironment(config: EventSettings): Record<string, string> {
   return {
     [ENV.pixelCode]: config.pixelCode,
+    ...(config.offlineEventSetId ? { [ENV.offlineEventSetId]: config.offlineEventSetId } : {}),
+    ...(config.crmEventSetId ? { [ENV.crmEventSetId]: config.crmEventSetId } : {}),
     ...(config.testEventCode ? { [ENV.testEventCode]: config.testEventCode } : {}),
     [ENV.defaultPhoneCountry]: config.defaultPhoneCountry,
     [INTEGER_SETTINGS.maxEventAgeDays.env]: String(config.maxEventAgeDays),
+    [INTEGER_SETTINGS.offlineMaxEventAgeDays.env]: String(config.offlineMaxEventAgeDays),
+    [INTEGER_SETTINGS.crmMaxEventAgeDays.env]: String(config.crmMaxEventAgeDays),
+    ...(config.lduRegions.length > 0 ? { [ENV.lduRegions]: config.lduRegions.join(",") } : {}),
     [ENV.allowCustomEvents]: String(config.allowCustomEvents),
   };
 }

@@ -3,8 +3,10 @@ import type { Node } from "constructs";
 import {
   COUNTRY_CODE,
   EVENT_ID_TEMPLATE,
+  EVENT_SET_ID,
   INTEGER_SETTINGS,
   type IntegerSetting,
+  LDU_REGION,
   LEDGER_SCOPES,
   type LedgerScope,
   PIXEL_CODE,
@@ -23,6 +25,8 @@ const range = (setting: IntegerSetting) => [setting.min, setting.max] as const;
  */
 const INTEGER_RANGES = {
   maxEventAgeDays: range(INTEGER_SETTINGS.maxEventAgeDays),
+  offlineMaxEventAgeDays: range(INTEGER_SETTINGS.offlineMaxEventAgeDays),
+  crmMaxEventAgeDays: range(INTEGER_SETTINGS.crmMaxEventAgeDays),
   senderBatchSize: [1, 10_000],
   senderBatchingWindowSeconds: [0, 300],
   senderMaxConcurrency: [2, 1000],
@@ -54,6 +58,7 @@ type IntegerKey = keyof typeof INTEGER_RANGES;
 const KNOWN_KEYS = [
   ...Object.keys(RELAY_CONFIG_DEFAULTS),
   "testEventCode",
+  "woocommerceTestEventCode",
   "alarmEmail",
   "tiktokTokenSecretArn",
   "queueKmsKeyArn",
@@ -115,10 +120,30 @@ export function readRelayConfig(node: Node): RelayConfig {
     problem("pixelCode", pixelCode, "the pixel code from TikTok Events Manager: 10 to 32 letters or digits");
   }
 
-  const testEventCode = optionalString("testEventCode");
-  if (testEventCode !== undefined && !TEST_EVENT_CODE.test(testEventCode)) {
-    problem("testEventCode", testEventCode, "the test event code from TikTok Events Manager (letters, digits, _ or -)");
-  }
+  const eventSetId = (key: "offlineEventSetId" | "crmEventSetId"): string => {
+    const raw: unknown = node.tryGetContext(key);
+    // TikTok's event set ids are long numbers: unquoted in cdk.json, JSON.parse has already changed their last digits.
+    if (typeof raw === "number" && !Number.isSafeInteger(raw)) {
+      problem(key, raw, 'the id as a string (quote it in cdk.json: "7301234567890123456")');
+      return RELAY_CONFIG_DEFAULTS[key];
+    }
+    const id = optionalString(key) ?? RELAY_CONFIG_DEFAULTS[key];
+    if (id !== "" && !EVENT_SET_ID.test(id))
+      problem(key, id, "the event set id from TikTok Events Manager: letters and digits (at most 64)");
+    return id;
+  };
+  const offlineEventSetId = eventSetId("offlineEventSetId");
+  const crmEventSetId = eventSetId("crmEventSetId");
+
+  const testCode = (key: "testEventCode" | "woocommerceTestEventCode"): string | undefined => {
+    const code = optionalString(key);
+    if (code !== undefined && !TEST_EVENT_CODE.test(code)) {
+      problem(key, code, "the test event code from TikTok Events Manager (letters, digits, _ or -)");
+    }
+    return code;
+  };
+  const testEventCode = testCode("testEventCode");
+  const woocommerceTestEventCode = testCode("woocommerceTestEventCode");
 
   const alarmEmail = optionalString("alarmEmail");
   if (alarmEmail !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(alarmEmail)) {
@@ -150,6 +175,17 @@ export function readRelayConfig(node: Node): RelayConfig {
     // A wildcard would let any web page post events with a key it got hold of.
     if (!/^https:\/\/[a-z0-9.-]+(:\d+)?$/i.test(origin))
       problem("corsAllowOrigins", origin, "https origins only (scheme, host, optional port; never *)");
+  }
+
+  const lduRaw: unknown = node.tryGetContext("lduRegions");
+  const lduRegions = (Array.isArray(lduRaw) ? lduRaw.map(String) : typeof lduRaw === "string" ? lduRaw.split(",") : [])
+    .map((region) => region.trim().toUpperCase())
+    .filter((region) => region !== "");
+  if (lduRaw !== undefined && lduRaw !== null && !Array.isArray(lduRaw) && typeof lduRaw !== "string") {
+    problem("lduRegions", lduRaw, "comma-separated regions such as US-CA,US-CO");
+  }
+  for (const region of lduRegions) {
+    if (!LDU_REGION.test(region)) problem("lduRegions", region, "an ISO 3166-2 region such as US-CA, or a whole country such as US");
   }
 
   const woo = (
@@ -226,10 +262,15 @@ export function readRelayConfig(node: Node): RelayConfig {
 
   const config: RelayConfig = {
     pixelCode,
+    offlineEventSetId,
+    crmEventSetId,
     testEventCode,
     alarmEmail,
     defaultPhoneCountry,
     maxEventAgeDays,
+    offlineMaxEventAgeDays: integer("offlineMaxEventAgeDays"),
+    crmMaxEventAgeDays: integer("crmMaxEventAgeDays"),
+    lduRegions,
     allowCustomEvents,
     tiktokApiUrl,
     tiktokTokenSecretArn,
@@ -261,6 +302,7 @@ export function readRelayConfig(node: Node): RelayConfig {
     senderMaxRequests: integer("senderMaxRequests"),
     senderParallelRequests: integer("senderParallelRequests"),
     woocommerceEventName: woo("woocommerceEventName"),
+    woocommerceTestEventCode,
     woocommerceEventIdTemplate,
     woocommercePaidStatuses: woo("woocommercePaidStatuses"),
     woocommerceValueExcludes,

@@ -23,6 +23,7 @@ export interface WooCommerceWebhookProps {
       | "logRetentionDays"
       | "tracing"
       | "woocommerceEventName"
+      | "woocommerceTestEventCode"
       | "woocommerceEventIdTemplate"
       | "woocommercePaidStatuses"
       | "woocommerceValueExcludes"
@@ -80,6 +81,7 @@ export class WooCommerceWebhook extends Construct {
         [ENV.ledgerTable]: props.ledger.table.tableName,
         [ENV.ledgerScope]: config.ledgerScope,
         [INTEGER_SETTINGS.ledgerDays.env]: String(config.ledgerDays),
+        ...(config.woocommerceTestEventCode ? { [ENV.woocommerceTestEventCode]: config.woocommerceTestEventCode } : {}),
         [ENV.serviceName]: SERVICES.woocommerce,
       },
     });

@@ -18,6 +18,12 @@ export const TIKTOK_EVENTS_URL = "https://business-api.tiktok.com/open_api/v1.3/
 /** Whole-number settings shared by the stack and the functions. */
 export const INTEGER_SETTINGS = {
   maxEventAgeDays: integer("MAX_EVENT_AGE_DAYS", 7, 1, 90),
+  // Offline and CRM events: TikTok publishes no age limit of its own. 28 days is its longest click-through
+  // attribution window and the bound a peer documents for offline events ("Events must have occurred within
+  // the previous 28 days", https://docs.amperity.com/operator/events_tiktok_ads.html). Nothing public gives
+  // one for CRM: the same bound, in a setting of its own so either can change alone.
+  offlineMaxEventAgeDays: integer("OFFLINE_MAX_EVENT_AGE_DAYS", 28, 1, 90),
+  crmMaxEventAgeDays: integer("CRM_MAX_EVENT_AGE_DAYS", 28, 1, 90),
   // Lambda's synchronous payload limit is 6 MB.
   maxBodyBytes: integer("MAX_BODY_BYTES", 5 * 1024 * 1024, 1024, 6 * 1024 * 1024),
   maxReceiveCount: integer("MAX_RECEIVE_COUNT", 10, 1, 1000),
@@ -57,6 +63,12 @@ export const LOCAL_INTEGER_SETTINGS = {
 export const ENV = {
   pixelCode: "TIKTOK_PIXEL_CODE",
   testEventCode: "TIKTOK_TEST_EVENT_CODE",
+  /** Default event set of `event_source: "offline"` events, as TIKTOK_PIXEL_CODE is for web events. */
+  offlineEventSetId: "OFFLINE_EVENT_SET_ID",
+  /** Default event set of `event_source: "crm"` events. */
+  crmEventSetId: "CRM_EVENT_SET_ID",
+  /** Comma-separated regions (US-CA, or a whole country: US) whose shoppers' events get limited_data_use: true. */
+  lduRegions: "LDU_REGIONS",
   defaultPhoneCountry: "DEFAULT_PHONE_COUNTRY",
   allowCustomEvents: "ALLOW_CUSTOM_EVENTS",
   corsAllowOrigins: "CORS_ALLOW_ORIGINS",
@@ -73,6 +85,8 @@ export const ENV = {
   woocommerceTtclidKeys: "WOOCOMMERCE_TTCLID_KEYS",
   woocommerceTtpKeys: "WOOCOMMERCE_TTP_KEYS",
   woocommerceTopics: "WOOCOMMERCE_TOPICS",
+  /** Test event code of WooCommerce orders alone; else TIKTOK_TEST_EVENT_CODE. */
+  woocommerceTestEventCode: "WOOCOMMERCE_TEST_EVENT_CODE",
   /** Powertools reads these two itself. */
   ledgerTable: "LEDGER_TABLE_NAME",
   ledgerScope: "LEDGER_SCOPE",
@@ -90,8 +104,12 @@ export const DEFAULTS = {
   ledgerScope: "conversions" as "conversions" | "all" | "off",
   defaultPhoneCountry: "US",
   allowCustomEvents: false,
+  lduRegions: [] as readonly string[],
   tiktokApiUrl: TIKTOK_EVENTS_URL,
-  woocommerceEventName: "CompletePayment",
+  // TikTok renamed CompletePayment to Purchase in May 2025 ("How to Adopt TikTok's Updated Standard Events",
+  // https://ads.tiktok.com/help/article/how-to-adopt-tiktoks-updated-standard-events) and TikTok's own
+  // WooCommerce plugin sends Purchase. The shop's pixel must send the same name (README, WooCommerce step 3).
+  woocommerceEventName: "Purchase",
   woocommerceEventIdTemplate: "wc_order_{id}",
   woocommercePaidStatuses: ["processing", "completed"] as readonly string[],
   woocommerceValueExcludes: [] as readonly ("shipping" | "tax")[],

@@ -3,13 +3,16 @@ import {
   COUNTRY_CODE,
   DEFAULTS,
   ENV,
+  EVENT_SET_ID,
   INTEGER_SETTINGS,
   type IntegerSetting,
+  LDU_REGION,
   LEDGER_SCOPES,
   type LedgerScope,
   PIXEL_CODE,
   TIKTOK_EVENTS_URL,
 } from "../contract";
+import { type LduRegion, parseLduRegion } from "./limited-data-use";
 
 // Runtime settings, read from the environment: in AWS the stack sets them, locally `npm start` does.
 // Names, defaults and ranges come from the contract (lambdas/contract); a bad value stops the process with
@@ -19,10 +22,17 @@ export { TIKTOK_EVENTS_URL };
 
 export interface IngestConfig {
   pixelCode?: string;
+  /** Default event sets of offline and CRM events, as pixelCode is for web events. */
+  offlineEventSetId?: string;
+  crmEventSetId?: string;
   testEventCode?: string;
   defaultPhoneCountry: string;
   maxEventAgeDays: number;
+  offlineMaxEventAgeDays: number;
+  crmMaxEventAgeDays: number;
   allowCustomEvents: boolean;
+  /** Shoppers' regions whose events get limited_data_use: true (LDU_REGIONS). */
+  lduRegions: LduRegion[];
   maxBodyBytes: number;
   /** Browser origins that may read ingest responses (CORS); empty for server-to-server use. */
   corsAllowOrigins: string[];
@@ -32,6 +42,8 @@ export interface SenderConfig {
   apiUrl: string;
   requestTimeoutMs: number;
   maxEventAgeDays: number;
+  offlineMaxEventAgeDays: number;
+  crmMaxEventAgeDays: number;
   /** Must equal the queue's redrive maxReceiveCount (the stack sets both from one value). */
   maxReceiveCount: number;
   retryBaseSeconds: number;
@@ -63,12 +75,23 @@ export function readIngestConfig(env: Env): IngestConfig {
   if (!COUNTRY_CODE.test(country) || !isSupportedCountry(country)) {
     throw new ConfigError(ENV.defaultPhoneCountry, countryRaw, "an ISO 3166 two-letter country code, e.g. US, GB, DE");
   }
+  const eventSet = (name: string): string | undefined => {
+    const id = optional(env, name);
+    if (id !== undefined && !EVENT_SET_ID.test(id))
+      throw new ConfigError(name, id, "a TikTok event set id (letters and digits, from Events Manager)");
+    return id;
+  };
   return {
     pixelCode,
+    offlineEventSetId: eventSet(ENV.offlineEventSetId),
+    crmEventSetId: eventSet(ENV.crmEventSetId),
     testEventCode: optional(env, ENV.testEventCode),
     defaultPhoneCountry: country,
     maxEventAgeDays: setting(env, INTEGER_SETTINGS.maxEventAgeDays),
+    offlineMaxEventAgeDays: setting(env, INTEGER_SETTINGS.offlineMaxEventAgeDays),
+    crmMaxEventAgeDays: setting(env, INTEGER_SETTINGS.crmMaxEventAgeDays),
     allowCustomEvents: boolean(env, ENV.allowCustomEvents, DEFAULTS.allowCustomEvents),
+    lduRegions: lduRegions(env),
     maxBodyBytes: setting(env, INTEGER_SETTINGS.maxBodyBytes),
     corsAllowOrigins: (optional(env, ENV.corsAllowOrigins) ?? "")
       .split(",")
@@ -86,6 +109,8 @@ export function readSenderConfig(env: Env): SenderConfig {
     apiUrl,
     requestTimeoutMs: setting(env, INTEGER_SETTINGS.requestTimeoutMs),
     maxEventAgeDays: setting(env, INTEGER_SETTINGS.maxEventAgeDays),
+    offlineMaxEventAgeDays: setting(env, INTEGER_SETTINGS.offlineMaxEventAgeDays),
+    crmMaxEventAgeDays: setting(env, INTEGER_SETTINGS.crmMaxEventAgeDays),
     maxReceiveCount: setting(env, INTEGER_SETTINGS.maxReceiveCount),
     retryBaseSeconds,
     // Never below the base delay.
@@ -99,6 +124,21 @@ export function readLedgerConfig(env: Env): LedgerConfig {
   const scope = optional(env, ENV.ledgerScope) ?? DEFAULTS.ledgerScope;
   if (!(LEDGER_SCOPES as readonly string[]).includes(scope)) throw new ConfigError(ENV.ledgerScope, scope, LEDGER_SCOPES.join(", "));
   return { scope: scope as LedgerScope, retentionDays: setting(env, INTEGER_SETTINGS.ledgerDays) };
+}
+
+/** LDU_REGIONS: "US-CA, US-CO" → regions; each entry an ISO 3166-2 subdivision or a whole country. */
+function lduRegions(env: Env): LduRegion[] {
+  const raw = optional(env, ENV.lduRegions);
+  if (raw === undefined) return [...DEFAULTS.lduRegions].map(parseLduRegion);
+  const entries = raw
+    .split(",")
+    .map((entry) => entry.trim().toUpperCase())
+    .filter(Boolean);
+  const bad = entries.find((entry) => !LDU_REGION.test(entry));
+  if (bad !== undefined) {
+    throw new ConfigError(ENV.lduRegions, raw, `comma-separated regions such as US-CA,US-CO (or a whole country: US); "${bad}" is not one`);
+  }
+  return entries.map(parseLduRegion);
 }
 
 /** A contract setting from the environment: its name, default and range. */

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js";
+import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from "libphonenumber-js";
 
 // Normalise + SHA-256 rules from TikTok's Events API guide. A value that already is a SHA-256 hex digest
 // is passed through lower-cased so that callers who hash on their side are never hashed twice.
@@ -45,6 +45,15 @@ export function normalisePhone(raw: string, defaultCountry: string): string | un
   return parsed?.isValid() ? parsed.number : undefined;
 }
 
+/**
+ * The country to read a national phone number in: the event's own `user.country` when it is an ISO 3166-1
+ * code libphonenumber knows (a shopper in GB writes 020…), else undefined (the relay's default applies).
+ */
+export function phoneCountryOf(country: string | undefined): string | undefined {
+  const code = country?.trim().toUpperCase();
+  return code && /^[A-Z]{2}$/.test(code) && isSupportedCountry(code) ? code : undefined;
+}
+
 export function hashPhone(raw: string, defaultCountry: string): Hashed {
   const pre = passThrough(raw);
   if (pre) return pre;
@@ -52,7 +61,7 @@ export function hashPhone(raw: string, defaultCountry: string): Hashed {
   if (!e164) {
     return {
       ok: false,
-      reason: `cannot be read as a phone number in E.164 (give it with its country code, e.g. +44..., or set the default country; now ${defaultCountry})`,
+      reason: `cannot be read as a phone number in E.164 (give it with its country code, e.g. +44..., or send user.country or set the default country; read as a number of ${defaultCountry})`,
     };
   }
   return hashed(e164);

@@ -1,5 +1,5 @@
 import type { IngestConfig } from "../core/config";
-import { webDestination } from "../core/destination";
+import { destinationFor, type EventTarget, readBatchTarget } from "../core/event-destination";
 import { type EventQueue, MAX_QUEUE_ENTRY_BYTES, type QueueEntry, queueEntry, queueEntryBytes } from "../core/event-queue";
 import { type HttpHandler, type HttpRequest, jsonResponse } from "../core/http";
 import type { Log } from "../core/log";
@@ -25,7 +25,7 @@ export interface IngestDeps {
 /** A short list of ids is worth a log line; a thousand is not (logs are billed by the byte). */
 const LOGGED_IDS = 20;
 
-const ENVELOPE_KEYS = new Set(["data", "pixel_code", "test_event_code"]);
+const ENVELOPE_KEYS = new Set(["data", "pixel_code", "event_source", "event_source_id", "test_event_code"]);
 
 export function createIngestHandler(deps: IngestDeps): HttpHandler {
   const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
@@ -80,21 +80,26 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     const warnings: EventIssue[] = [];
     const entries: QueueEntry[] = [];
     const accepted: IngestReport["accepted"] = [];
+    const defaults = { ...deps.config, testEventCode: envelope.testEventCode ?? deps.config.testEventCode };
+    let consentDenied = 0;
     for (const [index, input] of envelope.events.entries()) {
-      const prepared = prepareEvent(input, index, { ...deps.config, nowSeconds });
+      const prepared = prepareEvent(input, index, { ...deps.config, nowSeconds, batch: envelope.target });
       if (!prepared.ok) {
         issues.push(...prepared.issues);
         continue;
       }
       warnings.push(...prepared.warnings);
-      const pixel = prepared.pixelCode ?? envelope.pixelCode ?? deps.config.pixelCode;
-      if (!pixel) {
-        issues.push({ index, path: "pixel_code", message: "no pixel: set TIKTOK_PIXEL_CODE on the relay, or send pixel_code" });
+      if (prepared.dropped) {
+        consentDenied++;
         continue;
       }
-      const destination = webDestination(pixel, envelope.testEventCode ?? deps.config.testEventCode);
-      entries.push(queueEntry(prepared.event, destination));
-      accepted.push({ destination, event: prepared.event });
+      const destination = destinationFor(prepared.target, defaults);
+      if (!destination.ok) {
+        issues.push({ index, path: destination.path, message: destination.message });
+        continue;
+      }
+      entries.push(queueEntry(prepared.event, destination.value));
+      accepted.push({ destination: destination.value, event: prepared.event });
     }
     if (issues.length > 0) {
       const invalid = new Set(issues.map((issue) => issue.index)).size;
@@ -115,8 +120,11 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
         error: `event ${oversized} is larger than a queue message may be (${MAX_QUEUE_ENTRY_BYTES} bytes): send fewer contents`,
       });
     }
+    // Counted apart from invalid events: the caller did right, and no event of the shopper reaches TikTok.
+    if (consentDenied > 0) refuse("consent_denied", consentDenied);
+    const dropped = consentDenied > 0 ? { dropped: { consent_denied: consentDenied } } : {};
     const eventIds = entries.map((entry) => entry.id);
-    const { failedIds } = await deps.queue.send(entries);
+    const { failedIds } = entries.length > 0 ? await deps.queue.send(entries) : { failedIds: [] };
     if (failedIds.length > 0) {
       const failed = new Set(failedIds);
       deps.log.error("queue refused events", { failed: failedIds.length, events: entries.length });
@@ -134,7 +142,11 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
       );
     }
     report.accepted = accepted;
-    return reply(202, { accepted: entries.length, event_ids: eventIds, warnings }, { accepted: entries.length, warnings: warnings.length });
+    return reply(
+      202,
+      { accepted: entries.length, event_ids: eventIds, ...dropped, warnings },
+      { accepted: entries.length, ...dropped, warnings: warnings.length },
+    );
   }
 }
 
@@ -163,7 +175,7 @@ interface Reply {
   report: IngestReport;
 }
 
-type Envelope = { events: unknown[]; pixelCode?: string; testEventCode?: string } | { status: number; error: string };
+type Envelope = { events: unknown[]; target?: Partial<EventTarget>; testEventCode?: string } | { status: number; error: string };
 
 function readEnvelope(body: unknown): Envelope {
   if (Array.isArray(body)) return { status: 400, error: 'a bare array is not accepted: wrap the events as {"data": [...]}' };
@@ -174,9 +186,9 @@ function readEnvelope(body: unknown): Envelope {
   if (unknown.length > 0)
     return {
       status: 400,
-      error: `unknown top-level field(s) ${unknown.join(", ")}: a batch has data, and optionally pixel_code and test_event_code`,
+      error: `unknown top-level field(s) ${unknown.join(", ")}: a batch has data, and optionally event_source, event_source_id, pixel_code and test_event_code`,
     };
-  const { data, pixel_code: pixelCode, test_event_code: testEventCode } = record;
+  const { data, pixel_code: pixelCode, event_source: source, event_source_id: sourceId, test_event_code: testEventCode } = record;
   if (!Array.isArray(data) || data.length === 0) return { status: 400, error: "data must be a non-empty array of events" };
   if (data.length > LIMITS.eventsPerRequest) {
     return { status: 413, error: `${data.length} events in one request; the limit is ${LIMITS.eventsPerRequest}: split the batch` };
@@ -187,5 +199,7 @@ function readEnvelope(body: unknown): Envelope {
   if (testEventCode !== undefined && (typeof testEventCode !== "string" || testEventCode.length === 0 || testEventCode.length > 64)) {
     return { status: 400, error: "test_event_code must be a string of 1 to 64 characters (from TikTok Events Manager → Test events)" };
   }
-  return { events: data, pixelCode: pixelCode as string | undefined, testEventCode: testEventCode as string | undefined };
+  const target = readBatchTarget({ event_source: source, event_source_id: sourceId, pixel_code: pixelCode });
+  if (!target.ok) return { status: 400, error: `${target.path}: ${target.message}` };
+  return { events: data, target: target.value, testEventCode: testEventCode as string | undefined };
 }

@@ -1,5 +1,6 @@
 import { deliveryKey } from "../core/delivery-key";
 import { type Destination, destinationLabel } from "../core/destination";
+import { type EventAgeLimits, maxEventAgeDaysFor } from "../core/event-age";
 import { isoTime } from "../core/event-time";
 import type { LedgerGuard } from "../core/ledger-guard";
 import type { Log } from "../core/log";
@@ -23,11 +24,11 @@ export interface TokenSource {
   refresh(): Promise<string>;
 }
 
-export interface DeliveryDeps {
+export interface DeliveryDeps extends EventAgeLimits {
   transport: TikTokTransport;
   token: TokenSource;
   log: Log;
-  /** Events older than this are not sent (TikTok would not attribute them). */
+  /** Web events older than this are not sent (TikTok would not attribute them); offline and CRM have their own limits. */
   maxEventAgeDays: number;
   maxEventsPerRequest?: number;
   nowSeconds?: () => number;
@@ -75,17 +76,17 @@ type Item = { key: string; event: TikTokEvent };
 export async function deliverMessages(messages: QueueMessage[], deps: DeliveryDeps, budget?: Budget): Promise<Map<string, Verdict>> {
   const verdicts = new Map<string, Verdict>();
   const now = deps.nowSeconds?.() ?? Math.floor(Date.now() / 1000);
-  const oldest = now - deps.maxEventAgeDays * 86_400;
+  const maxAgeDays = (queued: QueuedEvent) => maxEventAgeDaysFor(queued.destination.source, deps);
   const sendable: { key: string; queued: QueuedEvent; attempts: number }[] = [];
   for (const message of messages) {
     const queued = parseQueuedEvent(message.body);
     if (!queued) {
       verdicts.set(message.id, { kind: "dead_letter", reason: "malformed", detail: "not a relay event message" });
-    } else if (queued.event.event_time < oldest) {
+    } else if (queued.event.event_time < now - maxAgeDays(queued) * 86_400) {
       verdicts.set(message.id, {
         kind: "dead_letter",
         reason: "too_old",
-        detail: `event_time ${isoTime(queued.event.event_time)} is older than ${deps.maxEventAgeDays} days`,
+        detail: `event_time ${isoTime(queued.event.event_time)} is older than ${maxAgeDays(queued)} days`,
       });
     } else {
       sendable.push({ key: message.id, queued, attempts: message.attempts ?? 1 });

@@ -10,6 +10,8 @@ export interface WooCommerceConfig {
   order: OrderEventOptions;
   /** Webhook topics that carry orders; others are answered 200 and skipped. */
   topics: string[];
+  /** Test event code of order events (WOOCOMMERCE_TEST_EVENT_CODE); else the relay's TIKTOK_TEST_EVENT_CODE. */
+  testEventCode?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -33,6 +35,7 @@ export function readWooCommerceConfig(env: Env): WooCommerceConfig {
       `${ENV.woocommerceEventIdTemplate} is "${template}": it must contain {id}, {number} or {order_key}, or every order would get the same event_id`,
     );
   }
+  const testEventCode = optional(env, ENV.woocommerceTestEventCode);
   return {
     order: {
       eventName: optional(env, ENV.woocommerceEventName) ?? DEFAULT_ORDER_EVENT_OPTIONS.eventName,
@@ -43,5 +46,6 @@ export function readWooCommerceConfig(env: Env): WooCommerceConfig {
       ttpKeys: list(env, ENV.woocommerceTtpKeys) ?? DEFAULT_ORDER_EVENT_OPTIONS.ttpKeys,
     },
     topics: list(env, ENV.woocommerceTopics) ?? DEFAULT_WOOCOMMERCE_TOPICS,
+    ...(testEventCode ? { testEventCode } : {}),
   };
 }

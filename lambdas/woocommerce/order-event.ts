@@ -1,12 +1,13 @@
 import { DEFAULTS } from "../contract";
 import type { IncomingEvent, IncomingProperties, IncomingUser } from "../core/schema";
+import { decodeHtmlEntities } from "./html-entities";
 
 // A WooCommerce order (REST API v3 JSON, as an order webhook delivers it) → the relay's incoming event.
 // Pure: no I/O, no normalising, no hashing; prepareEvent does that afterwards. WooCommerce sends "" for
 // unknown fields and money as strings, so every field is read defensively and empty values are left out.
 
 export interface OrderEventOptions {
-  /** TikTok event name, e.g. "CompletePayment" (default) or "Purchase". */
+  /** TikTok event name: "Purchase" (default), or the legacy "CompletePayment" a shop's pixel may still send. */
   eventName: string;
   /** event_id template with placeholders {id}, {number}, {order_key}; default "wc_order_{id}". Must match what the shop's pixel sends. */
   eventIdTemplate: string;
@@ -45,6 +46,12 @@ const isRecord = (value: unknown): value is Json => typeof value === "object" &&
 /** The string itself when it has something besides whitespace; WooCommerce sends "" for unknown fields. */
 function nonEmpty(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value : undefined;
+}
+
+/** A name as people read it: WordPress hands names out HTML-encoded ("Ship Your Idea &ndash; Color: Black"). */
+function name(value: unknown): string | undefined {
+  const text = nonEmpty(value);
+  return text === undefined ? undefined : decodeHtmlEntities(text);
 }
 
 /** A number, or a numeric string as WooCommerce sends money ("12.50"). */
@@ -100,10 +107,10 @@ export function orderToEvent(order: unknown, options: OrderEventOptions): OrderE
     email: nonEmpty(billing.email),
     phone: nonEmpty(billing.phone),
     external_id: customerId !== undefined && customerId > 0 ? String(order.customer_id) : undefined,
-    first_name: nonEmpty(billing.first_name),
-    last_name: nonEmpty(billing.last_name),
+    first_name: name(billing.first_name),
+    last_name: name(billing.last_name),
     zip_code: nonEmpty(billing.postcode),
-    city: nonEmpty(billing.city),
+    city: name(billing.city),
     state: nonEmpty(billing.state),
     country: nonEmpty(billing.country),
     ip: nonEmpty(order.customer_ip_address),
@@ -138,7 +145,7 @@ function orderProperties(order: Json, number: string, excludes: OrderEventOption
     return [
       compact({
         content_id: contentId,
-        content_name: nonEmpty(item.name),
+        content_name: name(item.name),
         quantity: quantity !== undefined && Number.isInteger(quantity) && quantity >= 0 ? quantity : undefined,
         price: price !== undefined && price >= 0 ? price : undefined,
       }),

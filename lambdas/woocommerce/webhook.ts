@@ -114,12 +114,15 @@ export function createWooCommerceHandler(deps: WebhookDeps): HttpHandler {
         delivery,
       });
     }
+    // An order carries no consent signal of its own; the check keeps the types honest if one is mapped some day.
+    if (prepared.dropped) return skip("the shopper denied consent", { topic, delivery });
     const pixel = deps.ingest.pixelCode;
     if (!pixel) {
       deps.log.error("no TikTok pixel configured for WooCommerce orders: set TIKTOK_PIXEL_CODE");
       return skip("the relay has no TikTok pixel configured (TIKTOK_PIXEL_CODE)", { topic, delivery });
     }
-    const destination = webDestination(pixel, deps.ingest.testEventCode);
+    // WOOCOMMERCE_TEST_EVENT_CODE tries the webhook path in Test events without touching POST /events.
+    const destination = webDestination(pixel, deps.woocommerce.testEventCode ?? deps.ingest.testEventCode);
     const entry = queueEntry(prepared.event, destination);
     if (deps.ledger) {
       const held = await deps.ledger.held([{ key: entry.id, queued: { destination, event: prepared.event } }]);

@@ -60,6 +60,33 @@ describe("readRelayConfig", () => {
     });
   });
 
+  it("reads the event sources, their age limits, LDU regions (a list in cdk.json too) and the WooCommerce test code", () => {
+    expect(
+      read({
+        offlineEventSetId: "7301234567890123456",
+        crmEventSetId: 7309876543210,
+        offlineMaxEventAgeDays: "14",
+        crmMaxEventAgeDays: 60,
+        lduRegions: ["us-ca", "US-CO"],
+        woocommerceTestEventCode: "WOO42",
+      }),
+    ).toMatchObject({
+      offlineEventSetId: "7301234567890123456",
+      crmEventSetId: "7309876543210",
+      offlineMaxEventAgeDays: 14,
+      crmMaxEventAgeDays: 60,
+      lduRegions: ["US-CA", "US-CO"],
+      woocommerceTestEventCode: "WOO42",
+    });
+    expect(RELAY_CONFIG_DEFAULTS).toMatchObject({
+      offlineEventSetId: "",
+      crmEventSetId: "",
+      offlineMaxEventAgeDays: 28,
+      crmMaxEventAgeDays: 28,
+    });
+    expect(read({}).lduRegions).toEqual([]);
+  });
+
   it("accepts real JSON types from cdk.json", () => {
     expect(read({ allowCustomEvents: false, senderMemoryMb: 1024, logRetentionDays: 7 })).toMatchObject({
       allowCustomEvents: false,
@@ -86,6 +113,15 @@ describe("readRelayConfig", () => {
     ["logRetentionDays", { logRetentionDays: "31" }],
     ["allowCustomEvents", { allowCustomEvents: "yes" }],
     ["pixelcode", { pixelcode: "C4ABCDEFGH12345" }],
+    ["offlineEventSetId", { offlineEventSetId: "7301 2345" }],
+    ["crmEventSetId", { crmEventSetId: "crm-set" }],
+    ["offlineMaxEventAgeDays", { offlineMaxEventAgeDays: "0" }],
+    ["crmMaxEventAgeDays", { crmMaxEventAgeDays: "91" }],
+    ["lduRegions", { lduRegions: "US-CA,California" }],
+    ["lduRegions", { lduRegions: 42 }],
+    // biome-ignore lint/correctness/noPrecisionLoss: the point: cdk.json's parser has already lost the last digits.
+    ["offlineEventSetId", { offlineEventSetId: 7301234567890123456 }],
+    ["woocommerceTestEventCode", { woocommerceTestEventCode: "has spaces" }],
   ])("rejects a bad %s with a message naming the key", (key, context) => {
     expect(() => read(context)).toThrow(RelayConfigError);
     expect(() => read(context)).toThrow(new RegExp(`- ${key}: `));

@@ -55,8 +55,13 @@ describe("RelayStack functions", () => {
           CORS_ALLOW_ORIGINS: Match.absent(),
           TIKTOK_PIXEL_CODE: "C4ABCDEFGH12345",
           TIKTOK_TEST_EVENT_CODE: Match.absent(),
+          OFFLINE_EVENT_SET_ID: Match.absent(),
+          CRM_EVENT_SET_ID: Match.absent(),
           DEFAULT_PHONE_COUNTRY: "US",
           MAX_EVENT_AGE_DAYS: "7",
+          OFFLINE_MAX_EVENT_AGE_DAYS: "28",
+          CRM_MAX_EVENT_AGE_DAYS: "28",
+          LDU_REGIONS: Match.absent(),
           ALLOW_CUSTOM_EVENTS: "false",
           POWERTOOLS_SERVICE_NAME: "tiktok-relay-ingest",
         },
@@ -74,6 +79,8 @@ describe("RelayStack functions", () => {
           TIKTOK_API_URL: "https://business-api.tiktok.com/open_api/v1.3/event/track/",
           TIKTOK_REQUEST_TIMEOUT_MS: "10000",
           MAX_EVENT_AGE_DAYS: "7",
+          OFFLINE_MAX_EVENT_AGE_DAYS: "28",
+          CRM_MAX_EVENT_AGE_DAYS: "28",
           MAX_RECEIVE_COUNT: "10",
           RETRY_BASE_SECONDS: "30",
           RETRY_MAX_SECONDS: "900",
@@ -151,6 +158,12 @@ describe("RelayStack with optional settings", () => {
       allowCustomEvents: "true",
       defaultPhoneCountry: "GB",
       maxEventAgeDays: "3",
+      offlineEventSetId: "7301234567890123456",
+      crmEventSetId: "7309876543210987654",
+      offlineMaxEventAgeDays: "21",
+      crmMaxEventAgeDays: "60",
+      lduRegions: "us-ca, US-CO",
+      woocommerceTestEventCode: "WOO42",
       ingestMemoryMb: "256",
       senderTimeoutSeconds: "20",
       logRetentionDays: "7",
@@ -169,13 +182,38 @@ describe("RelayStack with optional settings", () => {
           ALLOW_CUSTOM_EVENTS: "true",
           DEFAULT_PHONE_COUNTRY: "GB",
           MAX_EVENT_AGE_DAYS: "3",
+          OFFLINE_EVENT_SET_ID: "7301234567890123456",
+          CRM_EVENT_SET_ID: "7309876543210987654",
+          OFFLINE_MAX_EVENT_AGE_DAYS: "21",
+          CRM_MAX_EVENT_AGE_DAYS: "60",
+          LDU_REGIONS: "US-CA,US-CO",
+          POWERTOOLS_SERVICE_NAME: "tiktok-relay-ingest",
+        }),
+      },
+    });
+    // The webhook reads the same event settings, and its own test code.
+    optional.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: {
+        Variables: Match.objectLike({
+          OFFLINE_MAX_EVENT_AGE_DAYS: "21",
+          LDU_REGIONS: "US-CA,US-CO",
+          TIKTOK_TEST_EVENT_CODE: "TEST12345",
+          WOOCOMMERCE_TEST_EVENT_CODE: "WOO42",
+          POWERTOOLS_SERVICE_NAME: "tiktok-relay-woocommerce",
         }),
       },
     });
     optional.hasResourceProperties("AWS::Lambda::Function", {
       Timeout: 20,
       // A quarter of the invocation, so a slow request still leaves time to retry and report.
-      Environment: { Variables: Match.objectLike({ TIKTOK_REQUEST_TIMEOUT_MS: "5000", MAX_EVENT_AGE_DAYS: "3" }) },
+      Environment: {
+        Variables: Match.objectLike({
+          TIKTOK_REQUEST_TIMEOUT_MS: "5000",
+          MAX_EVENT_AGE_DAYS: "3",
+          OFFLINE_MAX_EVENT_AGE_DAYS: "21",
+          CRM_MAX_EVENT_AGE_DAYS: "60",
+        }),
+      },
     });
     const retentions = Object.values(optional.findResources("AWS::Logs::LogGroup")).map((r) => r.Properties.RetentionInDays);
     // authorizer, ingest, sender, woocommerce, API access logs, API execution logs

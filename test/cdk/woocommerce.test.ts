@@ -33,7 +33,8 @@ describe("WooCommerce webhook", () => {
           EVENTS_QUEUE_URL: { Ref: id(stack.pipeline.queue) },
           WOOCOMMERCE_WEBHOOK_SECRET_ARN: { Ref: id(stack.woocommerce.secret) },
           TIKTOK_PIXEL_CODE: "C4ABCDEFGH12345",
-          WOOCOMMERCE_EVENT_NAME: "CompletePayment",
+          WOOCOMMERCE_EVENT_NAME: "Purchase",
+          WOOCOMMERCE_TEST_EVENT_CODE: Match.absent(),
           WOOCOMMERCE_EVENT_ID_TEMPLATE: "wc_order_{id}",
           WOOCOMMERCE_PAID_STATUSES: "processing,completed",
           WOOCOMMERCE_VALUE_EXCLUDES: "",
@@ -74,10 +75,12 @@ describe("WooCommerce webhook", () => {
   });
 
   it("follows the context settings and refuses a template without a placeholder", () => {
-    synth({ woocommerceEventName: "Purchase", woocommerceValueExcludes: "shipping,tax" }).template.hasResourceProperties(
+    synth({ woocommerceEventName: "CompletePayment", woocommerceValueExcludes: "shipping,tax" }).template.hasResourceProperties(
       "AWS::Lambda::Function",
       {
-        Environment: { Variables: Match.objectLike({ WOOCOMMERCE_EVENT_NAME: "Purchase", WOOCOMMERCE_VALUE_EXCLUDES: "shipping,tax" }) },
+        Environment: {
+          Variables: Match.objectLike({ WOOCOMMERCE_EVENT_NAME: "CompletePayment", WOOCOMMERCE_VALUE_EXCLUDES: "shipping,tax" }),
+        },
       },
     );
     expect(() => synth({ woocommerceEventIdTemplate: "order" })).toThrow(/woocommerceEventIdTemplate/);

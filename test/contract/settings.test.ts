@@ -39,6 +39,10 @@ describe("README's local configuration table", () => {
     expect(rows.get(ENV.defaultPhoneCountry)).toBe(DEFAULTS.defaultPhoneCountry);
     expect(rows.get(ENV.tiktokApiUrl)).toBe(DEFAULTS.tiktokApiUrl);
     expect(rows.get(ENV.allowCustomEvents)).toBe(String(DEFAULTS.allowCustomEvents));
+    // Unset by default: each source's event set, and the LDU regions.
+    for (const env of [ENV.pixelCode, ENV.offlineEventSetId, ENV.crmEventSetId, ENV.lduRegions])
+      expect(rows.get(env), env).toMatch(/^none/);
+    expect(DEFAULTS.lduRegions).toEqual([]);
   });
 });
 
@@ -53,8 +57,22 @@ describe("README's CDK context table", () => {
     expect(rows.get(key)!.split(" ")[0]).toBe(String(value));
   });
 
+  it("documents the settings without a default", () => {
+    for (const key of ["offlineEventSetId", "crmEventSetId", "lduRegions", "woocommerceTestEventCode"]) {
+      expect(rows.get(key), `${key} is missing from the README`).toMatch(/^none/);
+    }
+  });
+
   it("takes the defaults the functions share from the contract", () => {
-    for (const key of ["maxEventAgeDays", "maxBodyBytes", "maxReceiveCount", "retryBaseSeconds", "retryMaxSeconds"] as const) {
+    for (const key of [
+      "maxEventAgeDays",
+      "offlineMaxEventAgeDays",
+      "crmMaxEventAgeDays",
+      "maxBodyBytes",
+      "maxReceiveCount",
+      "retryBaseSeconds",
+      "retryMaxSeconds",
+    ] as const) {
       expect(RELAY_CONFIG_DEFAULTS[key], key).toBe(INTEGER_SETTINGS[key].default);
     }
     expect(RELAY_CONFIG_DEFAULTS.senderBatchSize).toBe(LOCAL_INTEGER_SETTINGS.senderBatchSize.default);
@@ -84,6 +102,14 @@ describe("README's WooCommerce settings table", () => {
       expect(rows.get(key), key).toBe(fallback);
       if (key !== env) expect(RELAY_CONFIG_DEFAULTS[key as keyof typeof RELAY_CONFIG_DEFAULTS], key).toBe(fallback);
     }
+    expect(rows.get(ENV.woocommerceTestEventCode)).toMatch(/^none/);
+    expect(rows.get("woocommerceTestEventCode")).toMatch(/^none/);
+  });
+
+  it("the pixel snippet sends the relay's default event name: TikTok deduplicates only identical names", () => {
+    const snippet = README.slice(README.indexOf("### 3. Send the same event_id from the browser pixel"), README.indexOf("### 4."));
+    const tracked = [...snippet.matchAll(/ttq\.track\('([A-Za-z]+)'/g)].map((match) => match[1]);
+    expect(tracked).toEqual([DEFAULTS.woocommerceEventName]);
   });
 });
 

@@ -15,10 +15,15 @@ describe("readIngestConfig", () => {
   it("defaults", () => {
     expect(readIngestConfig({})).toEqual({
       pixelCode: undefined,
+      offlineEventSetId: undefined,
+      crmEventSetId: undefined,
       testEventCode: undefined,
       defaultPhoneCountry: "US",
       maxEventAgeDays: 7,
+      offlineMaxEventAgeDays: 28,
+      crmMaxEventAgeDays: 28,
       allowCustomEvents: false,
+      lduRegions: [],
       maxBodyBytes: 5 * 1024 * 1024,
       corsAllowOrigins: [],
     });
@@ -42,18 +47,28 @@ describe("readIngestConfig", () => {
       readIngestConfig({
         TIKTOK_PIXEL_CODE: " C4ABCDEFGHIJ12345678 ",
         TIKTOK_TEST_EVENT_CODE: "TEST123",
+        OFFLINE_EVENT_SET_ID: " 7301234567890123456 ",
+        CRM_EVENT_SET_ID: "7309876543210987654",
         DEFAULT_PHONE_COUNTRY: " gb ",
         MAX_EVENT_AGE_DAYS: "30",
+        OFFLINE_MAX_EVENT_AGE_DAYS: "60",
+        CRM_MAX_EVENT_AGE_DAYS: "14",
         ALLOW_CUSTOM_EVENTS: "TRUE",
+        LDU_REGIONS: " us-ca, US-CO ,US ",
         MAX_BODY_BYTES: "1024",
         CORS_ALLOW_ORIGINS: " https://shop.example , https://www.shop.example",
       }),
     ).toEqual({
       pixelCode: "C4ABCDEFGHIJ12345678",
+      offlineEventSetId: "7301234567890123456",
+      crmEventSetId: "7309876543210987654",
       testEventCode: "TEST123",
       defaultPhoneCountry: "GB",
       maxEventAgeDays: 30,
+      offlineMaxEventAgeDays: 60,
+      crmMaxEventAgeDays: 14,
       allowCustomEvents: true,
+      lduRegions: [{ country: "US", state: "CA" }, { country: "US", state: "CO" }, { country: "US" }],
       maxBodyBytes: 1024,
       corsAllowOrigins: ["https://shop.example", "https://www.shop.example"],
     });
@@ -89,6 +104,12 @@ describe("readIngestConfig", () => {
     ["DEFAULT_PHONE_COUNTRY", "UK"],
     ["DEFAULT_PHONE_COUNTRY", "ZZ"],
     ["MAX_BODY_BYTES", "100"],
+    ["OFFLINE_EVENT_SET_ID", "not-an-id"],
+    ["CRM_EVENT_SET_ID", "7309 8765"],
+    ["OFFLINE_MAX_EVENT_AGE_DAYS", "91"],
+    ["CRM_MAX_EVENT_AGE_DAYS", "0"],
+    ["LDU_REGIONS", "US-CA,California"],
+    ["LDU_REGIONS", "USA"],
   ])("%s=%j stops with a message naming the variable and the value", (name, value) => {
     const error = configError(() => readIngestConfig({ [name]: value }));
     expect(error.name).toBe("ConfigError");
@@ -105,6 +126,8 @@ describe("readSenderConfig", () => {
       apiUrl: TIKTOK_EVENTS_URL,
       requestTimeoutMs: 10_000,
       maxEventAgeDays: 7,
+      offlineMaxEventAgeDays: 28,
+      crmMaxEventAgeDays: 28,
       maxReceiveCount: 10,
       retryBaseSeconds: 30,
       retryMaxSeconds: 900,

@@ -16,6 +16,7 @@ const OPTIONS: PrepareOptions = {
 
 function accepted(result: PrepareResult) {
   if (!result.ok) throw new Error(`expected the event to be accepted, got ${JSON.stringify(result.issues)}`);
+  if (result.dropped) throw new Error(`expected the event to be accepted, it was dropped: ${result.dropped}`);
   return result;
 }
 
@@ -31,7 +32,7 @@ const base = (extra: Record<string, unknown> = {}) => ({ event: "Purchase", even
 
 describe("prepareEvent: a full WooCommerce purchase", () => {
   const input = {
-    event: "CompletePayment",
+    event: "Purchase",
     event_id: "wc_order_5123",
     event_time: 1767225600,
     user: {
@@ -69,7 +70,7 @@ describe("prepareEvent: a full WooCommerce purchase", () => {
   };
 
   const expected = {
-    event: "CompletePayment",
+    event: "Purchase",
     event_time: 1767225600,
     event_id: "wc_order_5123",
     user: {
@@ -109,7 +110,7 @@ describe("prepareEvent: a full WooCommerce purchase", () => {
     const result = accepted(prepareEvent(input, 0, OPTIONS));
     expect(result.event).toEqual(expected);
     expect(JSON.stringify(result.event)).toBe(JSON.stringify(expected));
-    expect(result.pixelCode).toBe("C4ABCDEFGHIJ12345678");
+    expect(result.target).toEqual({ source: "web", id: "C4ABCDEFGHIJ12345678" });
     expect(result.warnings).toEqual([]);
   });
 
@@ -157,7 +158,8 @@ describe("prepareEvent: properties", () => {
     const event = accepted(
       prepareEvent(base({ properties: { contents: [{ content_id: 123 }], content_ids: [1, "B-2"] } }), 0, OPTIONS),
     ).event;
-    expect(event.properties).toEqual({ contents: [{ content_id: "123" }], content_ids: ["1", "B-2"] });
+    // With ids and no content_type, content_type defaults to "product" (see "the relay's defaults").
+    expect(event.properties).toEqual({ contents: [{ content_id: "123" }], content_ids: ["1", "B-2"], content_type: "product" });
   });
 
   it("a bad row inside contents is named by its index", () => {
@@ -344,7 +346,7 @@ describe("prepareEvent: event_id", () => {
   });
 
   const noId = (extra: Record<string, unknown> = {}) => ({
-    event: "CompletePayment",
+    event: "Purchase",
     event_time: JAN_1_2026,
     user: { email: "john@example.com" },
     properties: { value: 10, currency: "USD" },

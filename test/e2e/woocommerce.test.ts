@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 describe("WooCommerce through the local pipeline", () => {
-  it("turns a signed order webhook into one CompletePayment at TikTok with the order's event_id", async () => {
+  it("turns a signed order webhook into one Purchase at TikTok with the order's event_id", async () => {
     const order = JSON.parse(readFileSync(new URL("../fixtures/woocommerce/order-registered-completed-eur.json", import.meta.url), "utf8"));
     const paid = new Date(Date.now() - 120_000).toISOString().slice(0, 19);
     const body = JSON.stringify({ ...order, date_paid_gmt: paid, date_created_gmt: paid });
@@ -50,7 +50,7 @@ describe("WooCommerce through the local pipeline", () => {
       user: Record<string, string>;
       properties: Record<string, unknown>;
     };
-    expect(event.event).toBe("CompletePayment");
+    expect(event.event).toBe("Purchase");
     expect(event.event_time).toBe(Math.floor(Date.parse(`${paid}Z`) / 1000));
     expect(event.user.email).toMatch(/^[0-9a-f]{64}$/);
     expect(event.properties).toMatchObject({ currency: "EUR", value: Number(order.total) });

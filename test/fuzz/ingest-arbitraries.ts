@@ -136,7 +136,12 @@ export const user = fc.record(
   {
     email: fc.oneof(email, fc.array(email, { minLength: 1, maxLength: 4 })),
     phone: fc.oneof(phone, fc.array(phone, { minLength: 1, maxLength: 4 })),
-    external_id: fc.oneof(identifierText, fc.nat(), hex64),
+    external_id: fc.oneof(
+      identifierText,
+      fc.nat(),
+      hex64,
+      fc.array(fc.oneof(identifierText, fc.nat(), hex64), { minLength: 1, maxLength: 3 }),
+    ),
     first_name: name,
     last_name: name,
     zip_code: zip,
@@ -257,27 +262,78 @@ const eventName = fc.oneof(
   { weight: 1, arbitrary: text(20) },
 );
 
-/** Events shaped as the README describes; most are valid, some fields are wrong in plausible ways. */
-export const event = fc.record(
+const eventSetId = fc.constantFrom("7301234567890123456", "7309876543210987654", "C4ABCDEFGH1234567890", "73012-bad", "");
+const leadFields = {
+  lead_id: fc.oneof(identifierText, fc.nat(), fc.constant(" ")),
+  lead_event_source: fc.constantFrom("HubSpot", "Salesforce", ""),
+};
+/** A lead as a CRM sends it (its id, mostly), or a lead on an event of another source. */
+const crmLead = fc.record(leadFields, { requiredKeys: ["lead_id"] });
+const lead = fc.record(leadFields, { requiredKeys: [] });
+/** Where an event goes (most events say nothing: web), and the shopper's consent (mostly unsaid). */
+const sourceFields = fc.oneof(
+  { weight: 6, arbitrary: fc.constant({}) },
   {
-    event: eventName,
-    // Mostly ids a shop sends; random text (control characters included, which the schema refuses) now and then.
-    event_id: fc.oneof(
-      {
-        weight: 3,
-        arbitrary: fc.oneof(fc.constantFrom("wc_order_5123", "SKU-1", "1042", "order #7 – ü"), fc.stringMatching(/^[A-Za-z0-9_.-]{1,40}$/)),
-      },
-      { weight: 1, arbitrary: text(128, 1) },
-    ),
-    event_time: eventTime,
-    user,
-    page,
-    properties,
-    limited_data_use: fc.boolean(),
-    pixel_code: fc.constantFrom("C4ABCDEFGH1234567890", "OTHERPIXEL0001", "short", ""),
+    weight: 1,
+    arbitrary: fc.record({ event_source: fc.constant("offline"), event_source_id: eventSetId }, { requiredKeys: ["event_source"] }),
   },
-  { requiredKeys: ["event"] },
+  {
+    weight: 1,
+    arbitrary: fc.record(
+      { event_source: fc.constant("crm"), event_source_id: eventSetId, lead: crmLead },
+      { requiredKeys: ["event_source", "lead"] },
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record(
+      { event_source: fc.constantFrom("web", "app", "Offline"), event_source_id: eventSetId, lead },
+      { requiredKeys: [] },
+    ),
+  },
 );
+const consentField = fc.oneof(
+  { weight: 6, arbitrary: fc.constant({}) },
+  { weight: 2, arbitrary: fc.record({ consent: fc.constantFrom<unknown>("granted", "denied") }) },
+  { weight: 1, arbitrary: fc.record({ consent: fc.constantFrom<unknown>("deny", "DENIED", true, null) }) },
+);
+
+/** Events shaped as the README describes; most are valid, some fields are wrong in plausible ways. */
+export const event = fc
+  .tuple(
+    fc.record(
+      {
+        event: eventName,
+        // Mostly ids a shop sends; random text (control characters included, which the schema refuses) now and then.
+        event_id: fc.oneof(
+          {
+            weight: 3,
+            arbitrary: fc.oneof(
+              fc.constantFrom("wc_order_5123", "SKU-1", "1042", "order #7 – ü"),
+              fc.stringMatching(/^[A-Za-z0-9_.-]{1,40}$/),
+            ),
+          },
+          { weight: 1, arbitrary: text(128, 1) },
+        ),
+        event_time: eventTime,
+        user,
+        page,
+        properties,
+        limited_data_use: fc.boolean(),
+        pixel_code: fc.constantFrom("C4ABCDEFGH1234567890", "OTHERPIXEL0001", "short", ""),
+      },
+      { requiredKeys: ["event"] },
+    ),
+    sourceFields,
+    consentField,
+    fc.nat({ max: 4 }),
+  )
+  // A pixel_code names a web pixel: with another source it is an error, kept now and then.
+  .map(([base, source, consent, keepPixel]) => {
+    const { pixel_code, ...rest } = base;
+    const other = "event_source" in source && source.event_source !== "web";
+    return { ...rest, ...(other && keepPixel > 0 ? {} : { pixel_code }), ...source, ...consent };
+  });
 
 /** Events that are valid (standard name, time within bounds, a currency with every value): they must be queued. */
 export const validEvent = fc
@@ -288,7 +344,20 @@ export const validEvent = fc
     fc.constantFrom(undefined, "C4ABCDEFGH1234567890"),
   )
   .map(([base, name, time, pixel]) => {
-    const { pixel_code: _pixel, ...rest } = base;
+    // A web event that is sent: no other source (which has rules of its own), no consent denied.
+    const {
+      pixel_code: _pixel,
+      event_source: _source,
+      event_source_id: _id,
+      lead: _lead,
+      consent: _consent,
+      ...rest
+    } = base as typeof base & {
+      event_source?: unknown;
+      event_source_id?: unknown;
+      lead?: unknown;
+      consent?: unknown;
+    };
     const valid: Record<string, unknown> = { ...rest, event: name, event_time: time, ...(pixel ? { pixel_code: pixel } : {}) };
     if (base.properties?.value !== undefined || base.properties?.currency !== undefined)
       valid.properties = { ...base.properties, currency: "USD" };
@@ -343,6 +412,13 @@ export const EVENT_PATHS = [
   "event_id",
   "event_time",
   "pixel_code",
+  "event_source",
+  "event_source_id",
+  "consent",
+  "lead",
+  "lead.lead_id",
+  "lead.lead_event_source",
+  "user.external_id.0",
   "limited_data_use",
   "user",
   "page",

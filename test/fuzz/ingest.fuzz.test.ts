@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { restHandler } from "../../lambdas/aws/api-gateway";
 import { sqsEventQueue } from "../../lambdas/aws/sqs-event-queue";
+import { EVENT_SET_ID } from "../../lambdas/contract";
 import { type IngestConfig, readIngestConfig } from "../../lambdas/core/config";
+import { EVENT_SOURCES } from "../../lambdas/core/destination";
 import type { EventQueue, QueueEntry } from "../../lambdas/core/event-queue";
 import { isSha256Hex, normalisePhone } from "../../lambdas/core/hashing";
 import { silentLog } from "../../lambdas/core/log";
@@ -44,6 +46,12 @@ const CONFIGS: Record<string, IngestConfig> = {
   custom: readIngestConfig({ TIKTOK_PIXEL_CODE: PIXEL, ALLOW_CUSTOM_EVENTS: "true", TIKTOK_TEST_EVENT_CODE: "TEST999" }),
   small: readIngestConfig({ TIKTOK_PIXEL_CODE: PIXEL, MAX_BODY_BYTES: "65536", DEFAULT_PHONE_COUNTRY: "GB" }),
   noPixel: readIngestConfig({}),
+  sources: readIngestConfig({
+    TIKTOK_PIXEL_CODE: PIXEL,
+    OFFLINE_EVENT_SET_ID: "7300000000000000001",
+    CRM_EVENT_SET_ID: "7300000000000000002",
+    LDU_REGIONS: "US-CA,US",
+  }),
 };
 const configName = fc.constantFrom(...Object.keys(CONFIGS));
 
@@ -109,8 +117,8 @@ function checkQueued(entry: QueueEntry) {
   expect(Object.keys(queued).sort()).toEqual(["destination", "event"]);
   const destination = queued.destination as Record<string, unknown>;
   expect(Object.keys(destination).every((key) => ["source", "id", "test_event_code"].includes(key))).toBe(true);
-  expect(destination.source).toBe("web");
-  expect(destination.id).toMatch(PIXEL_CODE);
+  expect(EVENT_SOURCES).toContain(destination.source);
+  expect(destination.id).toMatch(destination.source === "web" ? PIXEL_CODE : EVENT_SET_ID);
   if ("test_event_code" in destination) expect(typeof destination.test_event_code).toBe("string");
   const event = queued.event as Record<string, unknown>;
   expect(isRecord(event)).toBe(true);
@@ -118,7 +126,11 @@ function checkQueued(entry: QueueEntry) {
   expect((event.event as string).length).toBeGreaterThan(0);
   expect(event.event).toBe(entry.eventName);
   expect(Number.isInteger(event.event_time)).toBe(true);
-  expect(event.event_time as number).toBeGreaterThanOrEqual(NOW - MAX_AGE_SECONDS);
+  // 7 days for web events; offline and CRM events may be 28 days old.
+  expect(event.event_time as number).toBeGreaterThanOrEqual(NOW - (destination.source === "web" ? MAX_AGE_SECONDS : 28 * 86_400));
+  if (destination.source === "crm") expect(typeof (event.lead as Record<string, unknown>).lead_id).toBe("string");
+  else expect(event).not.toHaveProperty("lead");
+  for (const key of ["consent", "event_source", "event_source_id", "pixel_code"]) expect(event).not.toHaveProperty(key);
   expect(event.event_time as number).toBeLessThanOrEqual(NOW + 300);
   expect(typeof event.event_id).toBe("string");
   expect((event.event_id as string).length).toBeGreaterThan(0);
@@ -186,7 +198,7 @@ function expectNoRawIdentifiers(input: unknown, queued: Record<string, unknown>,
     JSON.stringify(blankHashed(inputEvent)),
     JSON.stringify((queued.destination as Record<string, unknown>).id),
     JSON.stringify((queued.destination as Record<string, unknown>).test_event_code ?? ""),
-    "destination source web id test_event_code event_time event_id user page properties contents content_id",
+    "destination source web offline crm id test_event_code event_time event_id user page properties contents content_id content_type product lead lead_id lead_event_source limited_data_use true",
     ...Object.keys(isRecord(event.user) ? event.user : {}),
   ]
     .join("\n")
@@ -227,13 +239,18 @@ async function checkRequest(request: Request, config = "default", queue = record
   const events = eventsOf(request);
 
   if (response.statusCode === 202) {
-    expect(Object.keys(body).sort()).toEqual(["accepted", "event_ids", "warnings"]);
+    // All of them, but those a shopper denied consent for: those none of, and the body counts them.
+    expect(events).toBeDefined();
+    const sent = events!.filter((input) => !(isRecord(input) && input.consent === "denied"));
+    const denied = events!.length - sent.length;
+    expect(Object.keys(body).sort()).toEqual(
+      denied > 0 ? ["accepted", "dropped", "event_ids", "warnings"] : ["accepted", "event_ids", "warnings"],
+    );
+    if (denied > 0) expect(body.dropped).toEqual({ consent_denied: denied });
     expect(body.accepted).toBe(entries.length);
     expect(body.event_ids).toEqual(entries.map((entry) => entry.id));
-    // All of them: the request's every event is queued, once.
-    expect(events).toBeDefined();
-    expect(entries.length).toBe(events!.length);
-    expect(queue.calls).toBe(1);
+    expect(entries.length).toBe(sent.length);
+    expect(queue.calls).toBe(sent.length > 0 ? 1 : 0);
     expect(Array.isArray(body.warnings)).toBe(true);
     for (const warning of body.warnings as Record<string, unknown>[]) {
       expect(Number.isInteger(warning.index)).toBe(true);
@@ -243,9 +260,9 @@ async function checkRequest(request: Request, config = "default", queue = record
     entries.forEach((entry, index) => {
       const queued = checkQueued(entry);
       // in the request's order, with the caller's own event_id when it sent one
-      const input = events![index];
+      const input = sent[index];
       if (isRecord(input) && typeof input.event_id === "string") expect(entry.id).toBe(input.event_id);
-      expectNoRawIdentifiers(events![index], queued, cfg.defaultPhoneCountry);
+      expectNoRawIdentifiers(input, queued, cfg.defaultPhoneCountry);
     });
   } else {
     // None of them.
@@ -315,16 +332,25 @@ describe("ingest handler, fuzzed", () => {
 
   it("events as the README describes them, unicode everywhere: valid ones are queued hashed, never raw", async () => {
     let accepted = 0;
+    let dropped = 0;
+    const sources = new Map<string, number>();
     await fc.assert(
       fc.asyncProperty(asText(body(event)), configName, async (request, config) => {
-        const { response } = await checkRequest(request, config);
+        const { response, entries, body } = await checkRequest(request, config);
         if (response.statusCode === 202) accepted++;
+        if (body.dropped) dropped++;
+        for (const entry of entries) {
+          const source = JSON.parse(entry.body).destination.source as string;
+          sources.set(source, (sources.get(source) ?? 0) + 1);
+        }
       }),
       { seed: SEED, numRuns: 700 },
     );
     // The generator is meant to reach the queue often (about one case in nine with this seed), not only the
-    // validation errors.
+    // validation errors: with every event source, and with events dropped for consent.
     expect(accepted).toBeGreaterThan(50);
+    expect(dropped).toBeGreaterThan(0);
+    for (const source of EVENT_SOURCES) expect(sources.get(source) ?? 0, source).toBeGreaterThan(0);
   });
 
   it("distinctive identifiers (plus addressing, unicode, letters in phones) never reach the queue in clear", async () => {
@@ -517,11 +543,15 @@ const MAX_LENGTH: Record<string, number> = {
   event_id: LIMITS.eventId,
   event_time: 64,
   pixel_code: 32,
+  event_source_id: 64,
+  "lead.lead_id": LIMITS.identifier,
+  "lead.lead_event_source": LIMITS.identifier,
   "user.email": LIMITS.identifier,
   "user.email.0": LIMITS.identifier,
   "user.phone": LIMITS.identifier,
   "user.phone.0": LIMITS.identifier,
   "user.external_id": LIMITS.identifier,
+  "user.external_id.0": LIMITS.identifier,
   "user.first_name": LIMITS.identifier,
   "user.last_name": LIMITS.identifier,
   "user.zip_code": 64,
@@ -556,6 +586,8 @@ function valueOfLength(path: string, length: number): string {
       return pad(String(NOW - 60)); // trimmed before it is read
     case "pixel_code":
       return "P".repeat(length);
+    case "event_source_id":
+      return "7".repeat(length);
     case "user.email":
     case "user.email.0":
       return pad("@example.com", "a");
@@ -576,9 +608,12 @@ function valueOfLength(path: string, length: number): string {
   }
 }
 
-/** A valid event to put the field in (a content needs its content_id). */
+/** A valid event to put the field in (a content needs its content_id, a lead a CRM event, an event set id its source). */
 function baseFor(path: string): unknown {
   const base = { event: "AddToCart", event_id: "limit-test", event_time: NOW - 60 };
+  if (path.startsWith("lead."))
+    return { ...base, event: "Lead", event_source: "crm", event_source_id: "7309876543210987654", lead: { lead_id: "1" } };
+  if (path === "event_source_id") return { ...base, event_source: "offline", user: { email: "a@example.com" } };
   return path.startsWith("properties.contents.0.") && path !== "properties.contents.0.content_id"
     ? setPath(base, "properties.contents.0.content_id", "1")
     : base;

@@ -39,7 +39,7 @@ function handler(options: { queue?: EventQueue; env?: Record<string, string> } =
 }
 
 const purchase = (id: string) => ({
-  event: "CompletePayment",
+  event: "Purchase",
   event_id: id,
   event_time: NOW - 60,
   user: { email: " Shopper@Example.com ", phone: "+1 (650) 555-1234", ip: "203.0.113.9" },
@@ -61,11 +61,11 @@ describe("ingest handler: accepted events", () => {
 
     const messages = await queuedMessages();
     expect(messages).toHaveLength(1);
-    expect(messages[0]!.MessageAttributes?.event_name?.StringValue).toBe("CompletePayment");
+    expect(messages[0]!.MessageAttributes?.event_name?.StringValue).toBe("Purchase");
     expect(JSON.parse(messages[0]!.Body!)).toEqual({
       destination: { source: "web", id: PIXEL },
       event: {
-        event: "CompletePayment",
+        event: "Purchase",
         event_time: NOW - 60,
         event_id: "order-1",
         user: {
@@ -73,7 +73,7 @@ describe("ingest handler: accepted events", () => {
           phone: sha256("+16505551234"),
           ip: "203.0.113.9",
         },
-        properties: { currency: "USD", value: 10, contents: [{ content_id: "7", quantity: 1, price: 10 }] },
+        properties: { currency: "USD", value: 10, contents: [{ content_id: "7", quantity: 1, price: 10 }], content_type: "product" },
       },
     });
     expect(messages[0]!.Body).not.toMatch(/shopper|555/i);
@@ -110,7 +110,7 @@ describe("ingest handler: accepted events", () => {
     expect(body.event_ids[0]).toMatch(/^auto_[0-9a-f]{32}$/);
     expect(body.warnings.map((w: { path: string }) => w.path).sort()).toEqual(["event_id", "user", "user.phone"]);
     expect(body.warnings.find((w: { path: string }) => w.path === "user").message).toBe(
-      "CompletePayment without email, phone or ttclid will rarely match: send the shopper's e-mail and phone, and the ttclid captured at landing",
+      "Purchase without email, phone or ttclid will rarely match: send the shopper's e-mail and phone, and the ttclid captured at landing",
     );
     const queued = JSON.parse((await queuedMessages())[0]!.Body!);
     expect(queued.event).not.toHaveProperty("user");

@@ -179,7 +179,7 @@ describe("WooCommerce Lambda entry", () => {
       .filter((line) => line.includes('"_aws"'))
       .map((line) => JSON.parse(line));
     // The same namespace, service and dimensions as POST /events' purchases (lib/monitoring.ts reads these).
-    const purchase = emf.find((entry) => entry.EventName === "CompletePayment");
+    const purchase = emf.find((entry) => entry.EventName === "Purchase");
     expect(purchase).toMatchObject({
       service: "tiktok-relay-events",
       Destination: "web:C4PIXEL0000000000001",

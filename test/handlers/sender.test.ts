@@ -44,7 +44,7 @@ describe("sender handler", () => {
       0,
       { nowSeconds: NOW + 100, defaultPhoneCountry: "US", maxEventAgeDays: 7, allowCustomEvents: false },
     );
-    if (!prepared.ok) throw new Error(JSON.stringify(prepared.issues));
+    if (!prepared.ok || prepared.dropped) throw new Error(JSON.stringify(prepared));
     const response = await sender()(
       await receiveBatch(fixture.queues, [{ pixel_code: PIXEL, test_event_code: "TEST123", event: prepared.event }]),
     );

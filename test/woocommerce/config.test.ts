@@ -6,7 +6,7 @@ describe("WooCommerce settings", () => {
   it("has the documented defaults", () => {
     expect(readWooCommerceConfig({})).toEqual({
       order: {
-        eventName: "CompletePayment",
+        eventName: "Purchase",
         eventIdTemplate: "wc_order_{id}",
         paidStatuses: ["processing", "completed"],
         valueExcludes: [],

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { type PrepareResult, prepareEvent } from "../../lambdas/core/prepare";
+import { type PreparedEvent, prepareEvent } from "../../lambdas/core/prepare";
 import type { IncomingEvent } from "../../lambdas/core/schema";
 import { DEFAULT_ORDER_EVENT_OPTIONS, type OrderEvent, type OrderEventOptions, orderToEvent } from "../../lambdas/woocommerce/order-event";
 
@@ -37,7 +37,7 @@ function skipReason(result: OrderEvent): string {
 }
 
 /** Runs the relay's own validation on a mapped order, as the webhook handler will. */
-function prepared(order: Order): Extract<PrepareResult, { ok: true }> {
+function prepared(order: Order): PreparedEvent {
   const result = mapped(orderToEvent(order, DEFAULT_ORDER_EVENT_OPTIONS));
   const outcome = prepareEvent(result.event, 0, {
     nowSeconds: seconds(order.date_paid_gmt) + 60,
@@ -46,6 +46,7 @@ function prepared(order: Order): Extract<PrepareResult, { ok: true }> {
     allowCustomEvents: false,
   });
   if (!outcome.ok) throw new Error(`expected prepareEvent to accept it, got ${JSON.stringify(outcome.issues)}`);
+  if (outcome.dropped) throw new Error(`expected prepareEvent to accept it, it was dropped: ${outcome.dropped}`);
   return outcome;
 }
 
@@ -56,7 +57,7 @@ describe("orderToEvent: the fixtures, whole", () => {
       kind: "event",
       phoneCountry: "US",
       event: {
-        event: "CompletePayment",
+        event: "Purchase",
         event_id: "wc_order_5123",
         event_time: "2026-03-14T16:41:12Z",
         user: {
@@ -94,7 +95,7 @@ describe("orderToEvent: the fixtures, whole", () => {
       kind: "event",
       phoneCountry: "DE",
       event: {
-        event: "CompletePayment",
+        event: "Purchase",
         event_id: "wc_order_5187",
         event_time: "2026-03-20T13:05:40Z",
         user: {
@@ -308,9 +309,9 @@ describe("orderToEvent: status and event name", () => {
     );
   });
 
-  it("uses the configured event name", () => {
-    expect(eventOf(fixture(GUEST)).event).toBe("CompletePayment");
-    expect(eventOf(fixture(GUEST), { eventName: "Purchase" }).event).toBe("Purchase");
+  it("sends Purchase by default (TikTok's current name), and the configured name when set", () => {
+    expect(eventOf(fixture(GUEST)).event).toBe("Purchase");
+    expect(eventOf(fixture(GUEST), { eventName: "CompletePayment" }).event).toBe("CompletePayment");
   });
 });
 

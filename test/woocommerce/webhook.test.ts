@@ -82,7 +82,7 @@ describe("WooCommerce webhook", () => {
     expect(await queued()).toEqual([]);
   });
 
-  it("queues a paid order as one hashed CompletePayment with event_id wc_order_<id>", async () => {
+  it("queues a paid order as one hashed Purchase with event_id wc_order_<id>", async () => {
     expect(answer(await webhook()(delivery(guestOrder)))).toMatchObject({
       status: 200,
       body: { accepted: 1, event_id: `wc_order_${order.id}` },
@@ -92,7 +92,7 @@ describe("WooCommerce webhook", () => {
     expect(message).toMatchObject({
       destination: { source: "web", id: PIXEL },
       event: {
-        event: "CompletePayment",
+        event: "Purchase",
         event_id: `wc_order_${order.id}`,
         event_time: paidAt,
         user: {
@@ -180,9 +180,38 @@ describe("WooCommerce webhook", () => {
   });
 
   it("follows the event name and event_id template settings", async () => {
-    const env = { WOOCOMMERCE_EVENT_NAME: "Purchase", WOOCOMMERCE_EVENT_ID_TEMPLATE: "order-{number}" };
-    expect(answer(await webhook({ env })(delivery(guestOrder))).body).toMatchObject({ event_id: `order-${order.number}` });
-    expect((await queued())[0].event).toMatchObject({ event: "Purchase", event_id: `order-${order.number}` });
+    const env = { WOOCOMMERCE_EVENT_NAME: "CompletePayment", WOOCOMMERCE_EVENT_ID_TEMPLATE: "order-{number}" };
+    const result = answer(await webhook({ env })(delivery(guestOrder)));
+    expect(result.body).toMatchObject({ event_id: `order-${order.number}` });
+    // A shop whose pixel still sends the legacy name keeps it, and is told about the rename.
+    expect(result.body.warnings).toEqual([{ index: 0, path: "event", message: expect.stringContaining('use "Purchase" instead') }]);
+    expect((await queued())[0].event).toMatchObject({ event: "CompletePayment", event_id: `order-${order.number}` });
+  });
+
+  it("sends WOOCOMMERCE_TEST_EVENT_CODE with orders, over the relay's TIKTOK_TEST_EVENT_CODE", async () => {
+    await webhook({ env: { TIKTOK_TEST_EVENT_CODE: "RELAY1" } })(delivery(guestOrder));
+    expect((await queued())[0].destination).toEqual({ source: "web", id: PIXEL, test_event_code: "RELAY1" });
+    await webhook({ env: { TIKTOK_TEST_EVENT_CODE: "RELAY1", WOOCOMMERCE_TEST_EVENT_CODE: "WOO42" } })(delivery(guestOrder));
+    expect((await queued())[0].destination).toEqual({ source: "web", id: PIXEL, test_event_code: "WOO42" });
+  });
+
+  it("drops the shop's own address as the customer's IP, decodes HTML in names, and flags LDU regions", async () => {
+    const proxied = {
+      ...order,
+      customer_ip_address: "127.0.0.1",
+      billing: { ...order.billing, first_name: "Zo&euml;", last_name: "O&#039;Brien", state: "CA", country: "US" },
+      line_items: [{ ...order.line_items[0], name: "Ship Your Idea &ndash; Color: Black" }],
+    };
+    const result = answer(await webhook({ env: { LDU_REGIONS: "US-CA" } })(delivery(Buffer.from(JSON.stringify(proxied)))));
+    expect(result.body.warnings).toEqual([
+      { index: 0, path: "user.ip", message: expect.stringContaining("a loopback address is never the shopper's") },
+    ]);
+    const [message] = await queued();
+    expect(message.event.user).not.toHaveProperty("ip");
+    expect(message.event.user.last_name).toBe(sha256("o'brien"));
+    expect(message.event.user.first_name).toBe(sha256("zoë"));
+    expect(message.event.properties.contents[0].content_name).toBe("Ship Your Idea – Color: Black");
+    expect(message.event.limited_data_use).toBe(true);
   });
 
   it("answers 503 when the queue refuses the event (the relay's outage, not the shop's)", async () => {
