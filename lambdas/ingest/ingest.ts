@@ -1,8 +1,10 @@
+import type { IngestRefusalReason } from "../contract";
 import type { IngestConfig } from "../core/config";
 import { webDestination } from "../core/destination";
 import { type EventQueue, MAX_QUEUE_ENTRY_BYTES, type QueueEntry, queueEntry, queueEntryBytes } from "../core/event-queue";
 import { type HttpHandler, type HttpRequest, jsonResponse } from "../core/http";
 import type { Log } from "../core/log";
+import { refusalReason } from "../core/metric-dimensions";
 import { prepareEvent } from "../core/prepare";
 import type { IngestReport } from "../core/reports";
 import { type EventIssue, LIMITS, PIXEL_CODE } from "../core/schema";
@@ -50,7 +52,7 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
       logFields,
       report,
     });
-    const refuse = (reason: string, count = 1) => {
+    const refuse = (reason: IngestRefusalReason, count = 1) => {
       report.rejected[reason] = (report.rejected[reason] ?? 0) + count;
     };
     const bytes = request.body;
@@ -80,6 +82,7 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     const warnings: EventIssue[] = [];
     const entries: QueueEntry[] = [];
     const accepted: IngestReport["accepted"] = [];
+    const withoutPixel = new Set<number>();
     for (const [index, input] of envelope.events.entries()) {
       const prepared = prepareEvent(input, index, { ...deps.config, nowSeconds });
       if (!prepared.ok) {
@@ -89,6 +92,7 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
       warnings.push(...prepared.warnings);
       const pixel = prepared.pixelCode ?? envelope.pixelCode ?? deps.config.pixelCode;
       if (!pixel) {
+        withoutPixel.add(index);
         issues.push({ index, path: "pixel_code", message: "no pixel: set TIKTOK_PIXEL_CODE on the relay, or send pixel_code" });
         continue;
       }
@@ -98,9 +102,9 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     }
     if (issues.length > 0) {
       const invalid = new Set(issues.map((issue) => issue.index)).size;
-      // One reason per refused event: its first problem.
+      // One reason per refused event, from its first problem; never a field's name (metric dimensions are billed).
       for (const index of new Set(issues.map((issue) => issue.index)))
-        refuse(`invalid:${issues.find((issue) => issue.index === index)!.path}`);
+        refuse(withoutPixel.has(index) ? "no_pixel" : refusalReason(issues.find((issue) => issue.index === index)!));
       return reply(
         400,
         { error: `${invalid} of ${envelope.events.length} events are invalid; nothing was accepted. Fix them and post again.`, issues },
@@ -116,7 +120,9 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
       });
     }
     const eventIds = entries.map((entry) => entry.id);
-    const { failedIds } = await deps.queue.send(entries);
+    // The request's deadline (the function's timeout, less time to answer): what is not queued by then is
+    // reported as not_enqueued, rather than the function timing out with some events queued and a bare 5xx.
+    const { failedIds } = await deps.queue.send(entries, { deadline: request.deadline });
     if (failedIds.length > 0) {
       const failed = new Set(failedIds);
       deps.log.error("queue refused events", { failed: failedIds.length, events: entries.length });
