@@ -11,6 +11,12 @@ import { RelayFunction } from "./relay-function";
 const INGEST_ENTRY = fileURLToPath(new URL("../lambdas/ingest/index.ts", import.meta.url));
 const AUTHORIZER_ENTRY = fileURLToPath(new URL("../lambdas/authorizer/index.ts", import.meta.url));
 
+/**
+ * Well under API Gateway's 29 s integration limit: a caller should get an answer, not a 504. The handler stops
+ * waiting for SQS a second before it (lambdas/aws/api-gateway.ts) and answers 503 with what was not queued.
+ */
+export const INGEST_TIMEOUT = Duration.seconds(10);
+
 export interface IngestFunctionProps {
   /** Queue the function sends normalised, hashed events to. */
   readonly queue: IQueue;
@@ -25,8 +31,7 @@ export class IngestFunction extends RelayFunction {
     super(scope, id, {
       entry: INGEST_ENTRY,
       description: "Validates, normalises and hashes events, then queues them for the sender",
-      // Well under API Gateway's 29 s integration limit: a caller should get an answer, not a 504.
-      timeout: Duration.seconds(10),
+      timeout: INGEST_TIMEOUT,
       memorySize: config.ingestMemoryMb,
       logRetentionDays: config.logRetentionDays,
       traced: config.tracing,

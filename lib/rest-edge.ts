@@ -87,7 +87,9 @@ export class RestEdge extends Construct implements RelayEdge {
     });
 
     // What API Gateway can check before any function runs: the body is a JSON object (the ingest function
-    // then checks every field and says which one is wrong).
+    // then checks every field and says which one is wrong). For every content type ("$default"): a body API
+    // Gateway did not validate could hold raw control characters, which grow sixfold when API Gateway escapes
+    // the body into the function's event; JSON at most doubles, which MAX_BODY_BYTES allows for.
     const eventsBody = this.api.addModel("EventsBody", {
       contentType: "application/json",
       modelName: "EventsBody",
@@ -106,7 +108,7 @@ export class RestEdge extends Construct implements RelayEdge {
     const post = events.addMethod("POST", new apigateway.LambdaIntegration(functions.ingest), {
       authorizer,
       requestValidator: validator,
-      requestModels: { "application/json": eventsBody },
+      requestModels: { $default: eventsBody },
       requestParameters: { "method.request.header.Authorization": true },
     });
 

@@ -51,7 +51,7 @@ describe("RelayStack functions", () => {
         Variables: {
           EVENTS_QUEUE_URL: { Ref: queueId },
           INGEST_API_KEY_SECRET_ARN: Match.absent(),
-          MAX_BODY_BYTES: "5242880",
+          MAX_BODY_BYTES: "3080192",
           CORS_ALLOW_ORIGINS: Match.absent(),
           TIKTOK_PIXEL_CODE: "C4ABCDEFGH12345",
           TIKTOK_TEST_EVENT_CODE: Match.absent(),
@@ -147,6 +147,8 @@ describe("RelayStack with optional settings", () => {
   const optionalApp = new App({
     context: {
       "aws:cdk:bundling-stacks": [],
+      // No pixel on purpose (events then carry their own): the functions get an empty TIKTOK_PIXEL_CODE.
+      allowNoPixel: "true",
       testEventCode: "TEST12345",
       allowCustomEvents: "true",
       defaultPhoneCountry: "GB",
