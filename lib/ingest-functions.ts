@@ -6,6 +6,7 @@ import type { Construct } from "constructs";
 import { ENV, INTEGER_SETTINGS, SERVICES } from "../lambdas/contract";
 import type { RelayConfig } from "./config";
 import { type EventSettings, eventSettingsEnvironment } from "./event-settings";
+import { grantSendOnly } from "./queue-grants";
 import { RelayFunction } from "./relay-function";
 
 const INGEST_ENTRY = fileURLToPath(new URL("../lambdas/ingest/index.ts", import.meta.url));
@@ -44,8 +45,7 @@ export class IngestFunction extends RelayFunction {
       },
     });
     // Send only: raw events never leave the ingest Lambda, and it has no business reading the queue.
-    props.queue.grantSendMessages(this);
-    if (props.queue.encryptionMasterKey) this.acknowledgeKmsGrants();
+    grantSendOnly(props.queue, this);
     acknowledgeSynchronous(this);
   }
 }

@@ -63,6 +63,16 @@ describe("ingest API", () => {
           MetricsEnabled: true,
           DataTraceEnabled: false,
         }),
+        // POST /woocommerce's own, tighter limits; its metrics and error logs as the stage's (an override replaces them).
+        {
+          HttpMethod: "POST",
+          ResourcePath: "/~1woocommerce",
+          ThrottlingRateLimit: 10,
+          ThrottlingBurstLimit: 20,
+          MetricsEnabled: true,
+          LoggingLevel: "ERROR",
+          DataTraceEnabled: false,
+        },
       ],
       AccessLogSetting: { DestinationArn: { "Fn::GetAtt": [Match.stringLikeRegexp("^IngestAccessLogs"), "Arn"] } },
     });
@@ -200,10 +210,13 @@ describe("ingest permissions", () => {
 });
 
 describe("API throttling from context", () => {
-  it("follows apiThrottleRate and apiThrottleBurst", () => {
-    const custom = synth({ apiThrottleRate: "20", apiThrottleBurst: "40" });
+  it("follows apiThrottleRate and apiThrottleBurst for the stage, woocommerceThrottleRate and woocommerceThrottleBurst for /woocommerce", () => {
+    const custom = synth({ apiThrottleRate: "20", apiThrottleBurst: "40", woocommerceThrottleRate: "2", woocommerceThrottleBurst: "4" });
     custom.template.hasResourceProperties("AWS::ApiGateway::Stage", {
-      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 })],
+      MethodSettings: [
+        Match.objectLike({ ResourcePath: "/*", ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }),
+        Match.objectLike({ ResourcePath: "/~1woocommerce", HttpMethod: "POST", ThrottlingRateLimit: 2, ThrottlingBurstLimit: 4 }),
+      ],
     });
   });
 });

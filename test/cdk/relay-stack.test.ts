@@ -120,6 +120,7 @@ describe("RelayStack outputs", () => {
     expect(Object.keys(outputs)).toEqual(
       expect.arrayContaining([
         "ApiUrl",
+        "ApiId",
         "EventsQueueUrl",
         "DeadLetterQueueUrl",
         "IngestApiKeySecretArn",
@@ -132,6 +133,9 @@ describe("RelayStack outputs", () => {
     expect(outputs.IngestApiKeySecretArn?.Value).toEqual({ Ref: ingestKeyId });
     expect(outputs.TikTokTokenSecretArn?.Value).toEqual({ Ref: tokenId });
     expect(outputs.AlarmTopicArn?.Value).toEqual({ Ref: id(stack.monitoring.alarmTopic) });
+    // What revoking an ingest key at once needs (README, Deploy).
+    expect(outputs.ApiId?.Value).toEqual({ Ref: id(stack.edge.api) });
+    expect(outputs.ApiId?.Description).toContain("aws apigateway flush-stage-authorizers-cache --rest-api-id <this> --stage-name v1");
   });
 
   it("points ApiUrl at POST /events on the v1 stage", () => {
