@@ -40,7 +40,10 @@ describe("cdk-nag", () => {
     ["the default stack", {}],
     ["every option on", EVERY_OPTION],
     ["an existing token secret", EXISTING_TOKEN],
-    ["no pixel (allowNoPixel) and no reserved concurrency", { pixelCode: undefined, allowNoPixel: "true", reserveSenderConcurrency: "false" }],
+    [
+      "no pixel (allowNoPixel) and no reserved concurrency",
+      { pixelCode: undefined, allowNoPixel: "true", reserveSenderConcurrency: "false" },
+    ],
   ])("finds nothing unacknowledged in %s, and synth succeeds", (_name, context) => {
     const { app, findings } = checkedApp(context);
     expect(findings()).toEqual([]);
