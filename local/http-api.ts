@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { AUTHORIZER_FAILURE_MESSAGE, type Authorizer, UNAUTHORIZED_MESSAGE } from "../lambdas/authorizer/authorize";
 import { LAMBDA_INVOKE_PAYLOAD_BYTES } from "../lambdas/contract";
+import { hasLoopbackHost } from "./loopback";
 
 // Plays API Gateway's REST proxy integration on loopback: each request becomes the event the ingest
 // Lambda receives in AWS, and the handler's result becomes the response.
@@ -45,6 +46,13 @@ export async function startLocalApi(port: number, routes: Record<string, Route>)
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse, routes: Record<string, Route>) {
+  // A page in the user's browser reaching this server by DNS rebinding would send its own host name: with
+  // the public default key (local-dev-key) it could otherwise post events that the relay sends to TikTok.
+  if (!hasLoopbackHost(request.headers)) {
+    return send(response, 403, {
+      error: "the Host header must name this machine (127.0.0.1 or localhost): the local relay serves no other host",
+    });
+  }
   const path = new URL(request.url ?? "/", "http://localhost").pathname;
   const route = routes[`${request.method} ${path}`];
   if (!route) {

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import Module, { createRequire } from "node:module";
 import { dirname } from "node:path";
 import type { ISqsServerOptions } from "local-aws-sqs";
@@ -16,7 +16,16 @@ const entry = require.resolve("local-aws-sqs");
 const BUG = "let n=Number(t.record.attributes.ApproximateReceiveCount)+1;";
 const FIX = "let n=Number(t.record.attributes.ApproximateReceiveCount)+(i?0:1);";
 
-function load(): { createSqsServer: (options: ISqsServerOptions) => Promise<Server> } {
+interface LocalAwsSqs {
+  createSqsServer: (options: ISqsServerOptions) => Promise<Server>;
+  /** The library's request handler without a server, for a server of our own (local/sqs-server.ts guards it). */
+  createRequestHandler: (options: ISqsServerOptions) => {
+    service: { PORT: number };
+    requestHandler: (request: IncomingMessage, response: ServerResponse) => void;
+  };
+}
+
+function load(): LocalAwsSqs {
   const source = readFileSync(entry, "utf8");
   if (!source.includes(BUG)) {
     throw new Error(`local-aws-sqs at ${entry} no longer has the receive-count code local/local-aws-sqs.ts patches: review the workaround`);
@@ -25,7 +34,7 @@ function load(): { createSqsServer: (options: ISqsServerOptions) => Promise<Serv
   patched.filename = entry;
   patched.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(entry));
   (patched as unknown as { _compile(code: string, filename: string): void })._compile(source.replace(BUG, FIX), entry);
-  return patched.exports as ReturnType<typeof load>;
+  return patched.exports as LocalAwsSqs;
 }
 
-export const { createSqsServer } = load();
+export const { createSqsServer, createRequestHandler } = load();

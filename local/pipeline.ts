@@ -6,13 +6,13 @@ import { sqsSenderQueue } from "../lambdas/aws/sqs-sender-queue";
 import { ENV, LOCAL_INTEGER_SETTINGS, ROUTES } from "../lambdas/contract";
 import { optional, readIngestConfig, readSenderConfig, setting } from "../lambdas/core/config";
 import type { Log } from "../lambdas/core/log";
-import type { TikTokTransport } from "../lambdas/core/tiktok-transport";
 import { httpTransport } from "../lambdas/core/tiktok-transport";
 import { createIngestHandler } from "../lambdas/ingest/ingest";
 import { createSenderHandler } from "../lambdas/sender/sender";
 import { readWooCommerceConfig } from "../lambdas/woocommerce/config";
 import { parseSecrets } from "../lambdas/woocommerce/signature";
 import { createWooCommerceHandler } from "../lambdas/woocommerce/webhook";
+import { dryRunLog, printingTransport } from "./dry-run";
 import { startEventSource } from "./event-source";
 import { startLocalApi } from "./http-api";
 import { connectQueues, localQueueOptions, startLocalQueues } from "./sqs-server";
@@ -66,7 +66,7 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
   const queueOptions = localQueueOptions(env);
   const queues = externalEndpoint ? await connectQueues(externalEndpoint, queueOptions) : await startLocalQueues(queueOptions);
   const apiKeys = parseKeys(optional(env, ENV.ingestApiKey) ?? LOCAL_DEFAULT_API_KEY);
-  const stats = new LocalStats();
+  const stats = new LocalStats(dryRun);
   const authorizer = createAuthorizer({ apiKeys: async () => apiKeys, log });
   const eventQueue = sqsEventQueue(queues.client, queues.eventsQueueUrl);
   const ingest = createIngestHandler({
@@ -83,6 +83,7 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     queue: eventQueue,
     log,
     observe: stats.observeIngest,
+    record: stats.recordWebhook,
   });
   const transport = dryRun ? printingTransport(print) : httpTransport(senderConfig.apiUrl, senderConfig.requestTimeoutMs);
   const sender = createSenderHandler({
@@ -90,7 +91,7 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     transport,
     token: { get: async () => accessToken ?? "dry-run", refresh: async () => accessToken ?? "dry-run" },
     queue: sqsSenderQueue(queues.client, queues.eventsQueueUrl, queues.deadLetterQueueUrl, log),
-    log,
+    log: dryRun ? dryRunLog(log) : log,
     count: stats.countSender,
   });
   const eventSource = startEventSource({
@@ -138,16 +139,6 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
       await api.close();
       await eventSource.stop();
       await queues.close();
-    },
-  };
-}
-
-/** Dry run: shows exactly the body TikTok would receive, and treats it as delivered. */
-function printingTransport(print: (line: string) => void): TikTokTransport {
-  return {
-    async send(body) {
-      print(`[dry run] POST ${body.data.length} event(s) to TikTok (no TIKTOK_ACCESS_TOKEN set); body:\n${JSON.stringify(body, null, 2)}`);
-      return { httpStatus: 200, code: 0, message: "OK (dry run)" };
     },
   };
 }

@@ -1,8 +1,10 @@
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CreateQueueCommand, GetQueueUrlCommand, QueueDoesNotExist, SQSClient } from "@aws-sdk/client-sqs";
 import { LOCAL_INTEGER_SETTINGS } from "../lambdas/contract";
 import { readSenderConfig, setting } from "../lambdas/core/config";
-import { createSqsServer } from "./local-aws-sqs";
+import { createRequestHandler } from "./local-aws-sqs";
+import { refuseSqsRequest, sqsRequestRefusal } from "./sqs-guard";
 
 // The embedded SQS-protocol server: the same queue pair the stack deploys (events queue whose redrive
 // policy moves a message to the DLQ after maxReceiveCount receives), reachable with the real SQS client.
@@ -36,7 +38,7 @@ export function localQueueOptions(env: Record<string, string | undefined>): Loca
 }
 
 export async function startLocalQueues(options: LocalQueueOptions): Promise<LocalQueues> {
-  const server = await createSqsServer({ port: options.port, hostname: "127.0.0.1", region: REGION, accountId: ACCOUNT });
+  const server = await startGuardedSqsServer(options.port);
   const { port } = server.address() as AddressInfo;
   const queues = await connectQueues(`http://127.0.0.1:${port}`, options);
   return {
@@ -49,6 +51,30 @@ export async function startLocalQueues(options: LocalQueueOptions): Promise<Loca
       });
     },
   };
+}
+
+/**
+ * local-aws-sqs's request handler behind the guard (local/sqs-guard.ts), on loopback. A port in use rejects
+ * with Node's EADDRINUSE error, which `npm start` and `npm run queue` turn into one line (the library's own
+ * server would crash the process with a stack trace instead).
+ */
+async function startGuardedSqsServer(port: number): Promise<Server> {
+  const { service, requestHandler } = createRequestHandler({ port, hostname: "127.0.0.1", region: REGION, accountId: ACCOUNT });
+  const server = createServer((request, response) => {
+    const refusal = sqsRequestRefusal(request);
+    if (refusal) return refuseSqsRequest(response, refusal);
+    requestHandler(request, response);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  // Queue URLs name the port: the one actually bound when 0 asked for any.
+  service.PORT = (server.address() as AddressInfo).port;
+  return server;
 }
 
 /**

@@ -62,6 +62,7 @@ describe("stats and logs", () => {
       rejected: 1,
       rejected_by_reason: { "invalid:event": 1 },
       delivered: 3,
+      dry_run: 0,
       retried: 0,
       dead_lettered: 0,
       in_queue: 0,
