@@ -10,6 +10,7 @@ export const UNIT_TESTS = [
   "test/cdk/**",
   "test/cli/**",
   "test/ledger/**",
+  "test/local/**",
 ];
 export const E2E_TESTS = ["test/e2e/**", "test/fuzz/**"];
 

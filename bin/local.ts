@@ -1,11 +1,11 @@
 import { ENV, LOCAL_INTEGER_SETTINGS } from "../lambdas/contract";
 import { setting } from "../lambdas/core/config";
 import { consoleLog } from "../local/console-log";
-import { LOCAL_DEFAULT_API_KEY, startLocalPipeline } from "../local/pipeline";
+import { LOCAL_DEFAULT_API_KEY, type LocalPipeline, startLocalPipeline } from "../local/pipeline";
 import { summaryLine } from "../local/stats";
 
-// `npm start`: the relay on this machine. Ctrl-C stops it (messages still queued are lost with the
-// embedded queue: it keeps its state in memory).
+// `npm start`: the relay on this machine. Ctrl-C stops it, saying how many accepted events were still queued:
+// with the embedded queue (in memory) they are lost, and a 202 must never vanish without a word.
 
 const log = consoleLog();
 try {
@@ -41,6 +41,7 @@ try {
     }, interval * 1000).unref();
   }
   const stop = async () => {
+    console.log(await stoppingLine(pipeline));
     await pipeline.stop();
     process.exit(0);
   };
@@ -55,4 +56,21 @@ try {
       : `cannot start: ${message}`,
   );
   process.exit(1);
+}
+
+/** What stopping leaves behind: events that got a 202 and were not yet delivered. */
+async function stoppingLine(pipeline: LocalPipeline): Promise<string> {
+  let waiting: number;
+  let dead: number;
+  try {
+    const { events } = await pipeline.stats();
+    waiting = events.in_queue;
+    dead = events.in_dlq;
+  } catch {
+    return "stopping: could not count the events still queued";
+  }
+  const where = dead > 0 ? ` (and ${dead} in the DLQ)` : "";
+  if (pipeline.durableQueues) return `stopping: ${waiting} accepted event(s) stay queued at SQS_ENDPOINT${where}, for the next start`;
+  if (waiting + dead === 0) return "stopping: no accepted event was waiting in memory";
+  return `stopping: ${waiting} accepted event(s) were still queued in memory${where} and are lost; npm run queue with SQS_ENDPOINT keeps them across restarts`;
 }

@@ -5,7 +5,20 @@ import { localQueueOptions, startLocalQueues } from "../local/sqs-server";
 // their own, so that `SQS_ENDPOINT=... DYNAMODB_ENDPOINT=... npm start` keeps accepted events and the record
 // of what was delivered across restarts of the pipeline (they live as long as this process).
 
-const queues = await startLocalQueues(localQueueOptions(process.env));
+let queues: Awaited<ReturnType<typeof startLocalQueues>>;
+try {
+  queues = await startLocalQueues(localQueueOptions(process.env));
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  const busy = /EADDRINUSE.*:(\d+)/.exec(message)?.[1];
+  // One line with the fix, not a stack trace.
+  console.error(
+    busy
+      ? `cannot start: port ${busy} is in use (another queue server?). Choose another: SQS_PORT=9325 npm run queue`
+      : `cannot start: ${message}`,
+  );
+  process.exit(1);
+}
 const ledger = await startLocalLedger(localLedgerOptions(process.env));
 console.log(
   [

@@ -7,7 +7,8 @@ import { DEFAULTS, INTEGER_SETTINGS, LOCAL_INTEGER_SETTINGS } from "../lambdas/c
  */
 export interface RelayConfig {
   /**
-   * TikTok pixel code stamped on every event. Empty means the caller must send `pixel_code` per event.
+   * TikTok pixel code stamped on every event. Empty means the caller must send `pixel_code` per event, and
+   * WooCommerce orders cannot be sent: synth refuses it unless `allowNoPixel` says that is intended.
    * @default ""
    */
   readonly pixelCode: string;
@@ -22,6 +23,13 @@ export interface RelayConfig {
    * @default ""
    */
   readonly crmEventSetId: string;
+  /**
+   * Deploy without `pixelCode` on purpose: every event posted carries its own `pixel_code`, and WooCommerce is
+   * not used (its orders would be skipped). Without it, a synth without `pixelCode` fails, so that a bare
+   * `cdk deploy` cannot silently drop the pixel a previous deploy had.
+   * @default false
+   */
+  readonly allowNoPixel: boolean;
   /**
    * TikTok test event code: events then show in Events Manager "Test events" only. Unset in production.
    * @default - none
@@ -74,6 +82,12 @@ export interface RelayConfig {
    */
   readonly tiktokTokenSecretArn?: string;
   /**
+   * ARN of the customer-managed KMS key that encrypts the `tiktokTokenSecretArn` secret: the sender may then
+   * decrypt with it (through Secrets Manager only). Not needed for a secret under the AWS managed key.
+   * @default - none: the secret uses the AWS managed key aws/secretsmanager
+   */
+  readonly tiktokTokenSecretKmsKeyArn?: string;
+  /**
    * Most SQS messages (events) handed to one sender invocation.
    * @default 1000
    */
@@ -88,6 +102,13 @@ export interface RelayConfig {
    * @default 2
    */
   readonly senderMaxConcurrency: number;
+  /**
+   * Reserve `senderMaxConcurrency` of the account's Lambda concurrency for the sender, so that other functions
+   * (ingest under load, or anything else in the account) can never leave it unable to run. Turn off only in an
+   * account whose concurrency quota is too small to reserve any (new accounts may have 10).
+   * @default true
+   */
+  readonly reserveSenderConcurrency: boolean;
   /**
    * Sender Lambda timeout; the queue visibility timeout is six times this.
    * @default 60
@@ -140,8 +161,20 @@ export interface RelayConfig {
    */
   readonly apiThrottleBurst: number;
   /**
-   * Largest request body the ingest function accepts, in bytes (413 above; API Gateway itself stops at 10 MB).
-   * @default 5242880
+   * Steady-state requests per second POST /woocommerce accepts before answering 429 (method-level throttling):
+   * far below /events, since a shop's order updates are few and anyone can reach the URL.
+   * @default 10
+   */
+  readonly woocommerceThrottleRate: number;
+  /**
+   * Burst of POST /woocommerce requests accepted above its steady rate.
+   * @default 20
+   */
+  readonly woocommerceThrottleBurst: number;
+  /**
+   * Largest request body the ingest and WooCommerce functions accept, in bytes (413 above). At most 3080192:
+   * API Gateway escapes the body into the function's event (up to twice its size), and Lambda takes 6 MiB.
+   * @default 3080192
    */
   readonly maxBodyBytes: number;
   /**
@@ -181,10 +214,17 @@ export interface RelayConfig {
    */
   readonly noEventsAlarmHours: number;
   /**
-   * Alarm when more than this percentage of API requests answer 5xx over 5 minutes.
+   * Alarm when more than this percentage of a route's requests (POST /events, POST /woocommerce) answer 5xx
+   * over 5 minutes.
    * @default 1
    */
   readonly api5xxAlarmPercent: number;
+  /**
+   * Alarm when more than this percentage of a route's requests answer 4xx over 5 minutes (a revoked key, a
+   * broken integration, throttling: each such request is an event the caller did not get queued).
+   * @default 5
+   */
+  readonly api4xxAlarmPercent: number;
   /**
    * Alarm when, over an hour, fewer than this percentage of purchase events carry an e-mail, phone or
    * ttclid (0 = no such alarm).
@@ -254,6 +294,7 @@ export const RELAY_CONFIG_DEFAULTS = {
   pixelCode: "",
   offlineEventSetId: "",
   crmEventSetId: "",
+  allowNoPixel: false,
   defaultPhoneCountry: DEFAULTS.defaultPhoneCountry,
   maxEventAgeDays: INTEGER_SETTINGS.maxEventAgeDays.default,
   offlineMaxEventAgeDays: INTEGER_SETTINGS.offlineMaxEventAgeDays.default,
@@ -264,6 +305,7 @@ export const RELAY_CONFIG_DEFAULTS = {
   senderBatchSize: LOCAL_INTEGER_SETTINGS.senderBatchSize.default,
   senderBatchingWindowSeconds: 5,
   senderMaxConcurrency: LOCAL_INTEGER_SETTINGS.senderMaxConcurrency.default,
+  reserveSenderConcurrency: true,
   senderTimeoutSeconds: 60,
   senderMemoryMb: 512,
   ingestMemoryMb: 512,
@@ -274,6 +316,8 @@ export const RELAY_CONFIG_DEFAULTS = {
   oldestMessageAgeAlarmSeconds: 900,
   apiThrottleRate: 100,
   apiThrottleBurst: 200,
+  woocommerceThrottleRate: 10,
+  woocommerceThrottleBurst: 20,
   maxBodyBytes: INTEGER_SETTINGS.maxBodyBytes.default,
   authorizerCacheSeconds: 300,
   corsAllowOrigins: [] as readonly string[],
@@ -282,6 +326,7 @@ export const RELAY_CONFIG_DEFAULTS = {
   wafRateLimit: 3000,
   noEventsAlarmHours: 0,
   api5xxAlarmPercent: 1,
+  api4xxAlarmPercent: 5,
   strongKeyAlarmPercent: 0,
   ledgerScope: DEFAULTS.ledgerScope,
   ledgerDays: INTEGER_SETTINGS.ledgerDays.default,
@@ -295,5 +340,5 @@ export const RELAY_CONFIG_DEFAULTS = {
   woocommerceTtpKeys: DEFAULTS.woocommerceTtpKeys.join(","),
 } as const satisfies Omit<
   Required<RelayConfig>,
-  "testEventCode" | "woocommerceTestEventCode" | "alarmEmail" | "tiktokTokenSecretArn" | "queueKmsKeyArn"
+  "testEventCode" | "woocommerceTestEventCode" | "alarmEmail" | "tiktokTokenSecretArn" | "tiktokTokenSecretKmsKeyArn" | "queueKmsKeyArn"
 >;

@@ -1,5 +1,6 @@
 import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import type { IFunction } from "aws-cdk-lib/aws-lambda";
+import type { ROUTES } from "../lambdas/contract";
 
 // The API in front of the relay's functions, as the rest of the stack sees it. The REST API (lib/rest-edge.ts)
 // is one flavour; another (an HTTP API) is a sibling construct that takes the same functions and offers the
@@ -15,14 +16,23 @@ export interface EdgeFunctions {
   readonly woocommerce: IFunction;
 }
 
-/** What monitoring reads from an edge: API-wide request metrics, with the statistic and period the caller asks for. */
-export interface EdgeMetrics {
+/** A route of the relay's API: "events" (POST /events) or "woocommerce" (POST /woocommerce). */
+export type RouteName = keyof typeof ROUTES;
+
+/** Request metrics, with the statistic and period the caller asks for. */
+export interface RequestMetrics {
   /** Requests received. */
   requests(options?: cloudwatch.MetricOptions): cloudwatch.Metric;
   /** Requests answered 4xx (with the Average statistic: the share of requests, 0 to 1). */
   clientErrors(options?: cloudwatch.MetricOptions): cloudwatch.Metric;
   /** Requests answered 5xx (with the Average statistic: the share of requests, 0 to 1). */
   serverErrors(options?: cloudwatch.MetricOptions): cloudwatch.Metric;
+}
+
+/** What monitoring reads from an edge: API-wide request metrics, and the same per route. */
+export interface EdgeMetrics extends RequestMetrics {
+  /** One route's requests: a failing WooCommerce webhook must not hide among many /events requests. */
+  route(route: RouteName): RequestMetrics;
 }
 
 export interface RelayEdge {

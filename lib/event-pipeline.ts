@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { Duration, Validations } from "aws-cdk-lib";
+import { Aws, Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
 import * as kms from "aws-cdk-lib/aws-kms";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
@@ -8,6 +9,7 @@ import { Construct } from "constructs";
 import { ENV, INTEGER_SETTINGS, requestTimeoutMsFor, SERVICES } from "../lambdas/contract";
 import type { RelayConfig } from "./config";
 import type { DeliveryLedgerTable } from "./delivery-ledger";
+import { grantSendOnly } from "./queue-grants";
 import { RelayFunction } from "./relay-function";
 
 const SENDER_ENTRY = fileURLToPath(new URL("../lambdas/sender/index.ts", import.meta.url));
@@ -26,6 +28,7 @@ export interface EventPipelineProps {
     | "senderBatchSize"
     | "senderBatchingWindowSeconds"
     | "senderMaxConcurrency"
+    | "reserveSenderConcurrency"
     | "senderTimeoutSeconds"
     | "senderMemoryMb"
     | "maxReceiveCount"
@@ -33,6 +36,7 @@ export interface EventPipelineProps {
     | "retryMaxSeconds"
     | "tracing"
     | "queueKmsKeyArn"
+    | "tiktokTokenSecretKmsKeyArn"
     | "logRetentionDays"
     | "ledgerScope"
     | "ledgerDays"
@@ -51,7 +55,8 @@ export class EventPipeline extends Construct {
     super(scope, id);
     const { config } = props;
     // SSE-SQS by default (no key to manage, no KMS charges); a customer-managed key when the owner wants
-    // control of it. CDK's grants then add the kms:GenerateDataKey/Decrypt each function needs.
+    // control of it. The grants then add what each function needs of it: kms:Decrypt to receive,
+    // kms:GenerateDataKey and kms:Decrypt to send (lib/queue-grants.ts).
     const encryptionKey = config.queueKmsKeyArn ? kms.Key.fromKeyArn(this, "QueueKey", config.queueKmsKeyArn) : undefined;
     const encryption = encryptionKey
       ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: encryptionKey }
@@ -62,6 +67,8 @@ export class EventPipeline extends Construct {
       enforceSSL: true,
       // The longest SQS allows: time to read the sender's reason, fix and redrive.
       retentionPeriod: Duration.days(14),
+      // Both queues hold accepted events: `cdk destroy` or a new logical id must not delete them (README, Tear down).
+      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     this.queue = new sqs.Queue(this, "EventsQueue", {
@@ -72,6 +79,7 @@ export class EventPipeline extends Construct {
       visibilityTimeout: Duration.seconds(6 * config.senderTimeoutSeconds),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: config.maxReceiveCount },
+      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     this.senderFunction = new RelayFunction(this, "SenderFunction", {
@@ -79,6 +87,9 @@ export class EventPipeline extends Construct {
       description: "Sends queued events to the TikTok Events API",
       timeout: Duration.seconds(config.senderTimeoutSeconds),
       memorySize: config.senderMemoryMb,
+      // Ingest under load, or any other function in the account, can then never use up the concurrency the
+      // sender needs; the event source never runs more than this many at once, so it is never throttled by it.
+      ...(config.reserveSenderConcurrency ? { reservedConcurrentExecutions: config.senderMaxConcurrency } : {}),
       logRetentionDays: config.logRetentionDays,
       traced: config.tracing,
       environment: {
@@ -117,10 +128,20 @@ export class EventPipeline extends Construct {
     props.tokenSecret.grantRead(this.senderFunction);
     props.ledger.grantLookup(this.senderFunction);
     props.ledger.grantRecord(this.senderFunction);
+    if (config.tiktokTokenSecretKmsKeyArn) {
+      // An existing token secret under a customer-managed key: Secrets Manager decrypts it with the caller's
+      // permission on that key. Written out rather than through an imported key's grant, which CDK drops when
+      // the key's account cannot be compared with an environment-agnostic stack's.
+      this.senderFunction.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ["kms:Decrypt"],
+          resources: [config.tiktokTokenSecretKmsKeyArn],
+          conditions: { StringEquals: { "kms:ViaService": `secretsmanager.${Aws.REGION}.amazonaws.com` } },
+        }),
+      );
+    }
     // Events TikTok rejects are moved straight to the DLQ with a reason instead of being retried.
-    this.deadLetterQueue.grantSendMessages(this.senderFunction);
-
-    if (encryptionKey) this.senderFunction.acknowledgeKmsGrants();
+    grantSendOnly(this.deadLetterQueue, this.senderFunction);
     Validations.of(this.deadLetterQueue).acknowledge({
       id: "Serverless-SQSRedrivePolicy",
       reason: "This is the dead-letter queue: the end of the line, where events wait 14 days to be read and redriven.",

@@ -6,10 +6,17 @@ import type { Construct } from "constructs";
 import { ENV, INTEGER_SETTINGS, SERVICES } from "../lambdas/contract";
 import type { RelayConfig } from "./config";
 import { type EventSettings, eventSettingsEnvironment } from "./event-settings";
+import { grantSendOnly } from "./queue-grants";
 import { RelayFunction } from "./relay-function";
 
 const INGEST_ENTRY = fileURLToPath(new URL("../lambdas/ingest/index.ts", import.meta.url));
 const AUTHORIZER_ENTRY = fileURLToPath(new URL("../lambdas/authorizer/index.ts", import.meta.url));
+
+/**
+ * Well under API Gateway's 29 s integration limit: a caller should get an answer, not a 504. The handler stops
+ * waiting for SQS a second before it (lambdas/aws/api-gateway.ts) and answers 503 with what was not queued.
+ */
+export const INGEST_TIMEOUT = Duration.seconds(10);
 
 export interface IngestFunctionProps {
   /** Queue the function sends normalised, hashed events to. */
@@ -25,8 +32,7 @@ export class IngestFunction extends RelayFunction {
     super(scope, id, {
       entry: INGEST_ENTRY,
       description: "Validates, normalises and hashes events, then queues them for the sender",
-      // Well under API Gateway's 29 s integration limit: a caller should get an answer, not a 504.
-      timeout: Duration.seconds(10),
+      timeout: INGEST_TIMEOUT,
       memorySize: config.ingestMemoryMb,
       logRetentionDays: config.logRetentionDays,
       traced: config.tracing,
@@ -39,8 +45,7 @@ export class IngestFunction extends RelayFunction {
       },
     });
     // Send only: raw events never leave the ingest Lambda, and it has no business reading the queue.
-    props.queue.grantSendMessages(this);
-    if (props.queue.encryptionMasterKey) this.acknowledgeKmsGrants();
+    grantSendOnly(props.queue, this);
     acknowledgeSynchronous(this);
   }
 }

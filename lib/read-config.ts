@@ -40,6 +40,8 @@ const INTEGER_RANGES = {
   oldestMessageAgeAlarmSeconds: [60, 345_600],
   apiThrottleRate: [1, 10_000],
   apiThrottleBurst: [1, 5000],
+  woocommerceThrottleRate: [1, 10_000],
+  woocommerceThrottleBurst: [1, 5000],
   maxBodyBytes: range(INTEGER_SETTINGS.maxBodyBytes),
   ledgerDays: range(INTEGER_SETTINGS.ledgerDays),
   senderMaxRequests: range(INTEGER_SETTINGS.senderMaxRequests),
@@ -50,6 +52,7 @@ const INTEGER_RANGES = {
   wafRateLimit: [10, 2_000_000_000],
   noEventsAlarmHours: [0, 168],
   api5xxAlarmPercent: [1, 100],
+  api4xxAlarmPercent: [1, 100],
   strongKeyAlarmPercent: [0, 100],
 } as const satisfies Record<string, readonly [number, number]>;
 
@@ -61,9 +64,12 @@ const KNOWN_KEYS = [
   "woocommerceTestEventCode",
   "alarmEmail",
   "tiktokTokenSecretArn",
+  "tiktokTokenSecretKmsKeyArn",
   "queueKmsKeyArn",
   "stackName",
 ];
+
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/;
 
 const ALLOWED_RETENTION_DAYS = Object.values(RetentionDays).filter((v): v is RetentionDays => typeof v === "number");
 
@@ -156,13 +162,24 @@ export function readRelayConfig(node: Node): RelayConfig {
     problem("defaultPhoneCountry", defaultPhoneCountry, "an ISO 3166-1 alpha-2 country code such as US or FR");
   }
 
-  const boolean = (key: "allowCustomEvents" | "tracing" | "waf"): boolean => {
+  const boolean = (key: "allowCustomEvents" | "tracing" | "waf" | "allowNoPixel" | "reserveSenderConcurrency"): boolean => {
     const raw: unknown = node.tryGetContext(key);
     const parsed = readBoolean(raw);
     if (parsed === undefined && raw !== undefined && raw !== null) problem(key, raw, "true or false");
     return parsed ?? RELAY_CONFIG_DEFAULTS[key];
   };
   const allowCustomEvents = boolean("allowCustomEvents");
+
+  // Without a pixel, WooCommerce orders are skipped and events without pixel_code refused; a deploy that
+  // forgot -c pixelCode (a bare `cdk deploy` after deploying with flags) would do that silently.
+  const allowNoPixel = boolean("allowNoPixel");
+  if (pixelCode === "" && !allowNoPixel) {
+    problems.push(
+      "  - pixelCode: not set, so WooCommerce orders would be skipped and events without pixel_code refused. Fix: put " +
+        '"pixelCode": "<your pixel code>" under "context" in cdk.json (so every deploy keeps it), or -c pixelCode=<code>; ' +
+        "or, if every event carries its own pixel_code and WooCommerce is not used, -c allowNoPixel=true.",
+    );
+  }
 
   const corsRaw: unknown = node.tryGetContext("corsAllowOrigins");
   const corsAllowOrigins = (Array.isArray(corsRaw) ? corsRaw.map(String) : typeof corsRaw === "string" ? corsRaw.split(",") : [])
@@ -206,10 +223,14 @@ export function readRelayConfig(node: Node): RelayConfig {
     problem("woocommerceValueExcludes", woocommerceValueExcludes, '"", "shipping", "tax" or "shipping,tax"');
   }
 
-  const queueKmsKeyArn = optionalString("queueKmsKeyArn");
-  if (queueKmsKeyArn !== undefined && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/.test(queueKmsKeyArn)) {
-    problem("queueKmsKeyArn", queueKmsKeyArn, "a KMS key ARN such as arn:aws:kms:eu-west-1:123456789012:key/<uuid>");
-  }
+  const kmsKeyArn = (key: "queueKmsKeyArn" | "tiktokTokenSecretKmsKeyArn"): string | undefined => {
+    const arn = optionalString(key);
+    if (arn !== undefined && !KMS_KEY_ARN.test(arn)) {
+      problem(key, arn, "a KMS key ARN such as arn:aws:kms:eu-west-1:123456789012:key/<uuid>");
+    }
+    return arn;
+  };
+  const queueKmsKeyArn = kmsKeyArn("queueKmsKeyArn");
 
   const tiktokApiUrl = optionalString("tiktokApiUrl") ?? RELAY_CONFIG_DEFAULTS.tiktokApiUrl;
   if (!isHttpsUrl(tiktokApiUrl)) problem("tiktokApiUrl", tiktokApiUrl, "an https:// URL");
@@ -224,6 +245,13 @@ export function readRelayConfig(node: Node): RelayConfig {
       "tiktokTokenSecretArn",
       tiktokTokenSecretArn,
       "the complete secret ARN (ending in -XXXXXX) from `aws secretsmanager describe-secret`",
+    );
+  }
+
+  const tiktokTokenSecretKmsKeyArn = kmsKeyArn("tiktokTokenSecretKmsKeyArn");
+  if (tiktokTokenSecretKmsKeyArn !== undefined && tiktokTokenSecretArn === undefined) {
+    problems.push(
+      "  - tiktokTokenSecretKmsKeyArn: only means something with tiktokTokenSecretArn (the stack's own secret uses the AWS managed key). Fix: add -c tiktokTokenSecretArn=<ARN> or drop it.",
     );
   }
 
@@ -264,6 +292,7 @@ export function readRelayConfig(node: Node): RelayConfig {
     pixelCode,
     offlineEventSetId,
     crmEventSetId,
+    allowNoPixel,
     testEventCode,
     alarmEmail,
     defaultPhoneCountry,
@@ -274,9 +303,11 @@ export function readRelayConfig(node: Node): RelayConfig {
     allowCustomEvents,
     tiktokApiUrl,
     tiktokTokenSecretArn,
+    tiktokTokenSecretKmsKeyArn,
     senderBatchSize,
     senderBatchingWindowSeconds,
     senderMaxConcurrency: integer("senderMaxConcurrency"),
+    reserveSenderConcurrency: boolean("reserveSenderConcurrency"),
     senderTimeoutSeconds: integer("senderTimeoutSeconds"),
     senderMemoryMb: integer("senderMemoryMb"),
     ingestMemoryMb: integer("ingestMemoryMb"),
@@ -287,6 +318,8 @@ export function readRelayConfig(node: Node): RelayConfig {
     oldestMessageAgeAlarmSeconds: integer("oldestMessageAgeAlarmSeconds"),
     apiThrottleRate: integer("apiThrottleRate"),
     apiThrottleBurst: integer("apiThrottleBurst"),
+    woocommerceThrottleRate: integer("woocommerceThrottleRate"),
+    woocommerceThrottleBurst: integer("woocommerceThrottleBurst"),
     maxBodyBytes: integer("maxBodyBytes"),
     authorizerCacheSeconds: integer("authorizerCacheSeconds"),
     corsAllowOrigins,
@@ -296,6 +329,7 @@ export function readRelayConfig(node: Node): RelayConfig {
     wafRateLimit: integer("wafRateLimit"),
     noEventsAlarmHours: integer("noEventsAlarmHours"),
     api5xxAlarmPercent: integer("api5xxAlarmPercent"),
+    api4xxAlarmPercent: integer("api4xxAlarmPercent"),
     strongKeyAlarmPercent: integer("strongKeyAlarmPercent"),
     ledgerScope: ledgerScopeRaw as LedgerScope,
     ledgerDays,

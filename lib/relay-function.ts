@@ -36,19 +36,6 @@ export interface RelayFunctionProps
  * and expires.
  */
 export class RelayFunction extends NodejsFunction {
-  /**
-   * Records why the KMS grants CDK writes for a customer-managed queue key use wildcard actions: they are
-   * AWS's action families for one key (GenerateDataKey*, ReEncrypt*), scoped to that key's ARN.
-   */
-  public acknowledgeKmsGrants(): void {
-    for (const action of ["kms:GenerateDataKey*", "kms:ReEncrypt*"]) {
-      Validations.of(this.role!).acknowledge({
-        id: `AwsSolutions-IAM5[Action::${action}]`,
-        reason: "CDK's grant for a KMS-encrypted queue: the action family for one customer-managed key, whose ARN is the only resource.",
-      });
-    }
-  }
-
   constructor(scope: Construct, id: string, props: RelayFunctionProps) {
     const { logRetentionDays, environment, traced = false, ...rest } = props;
     // Made before super(), when `this` does not exist yet: so it is a sibling of the function, not a child.

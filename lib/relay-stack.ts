@@ -1,4 +1,4 @@
-import { CfnOutput, SecretValue, Stack, type StackProps, Validations } from "aws-cdk-lib";
+import { CfnOutput, RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from "aws-cdk-lib";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { Construct } from "constructs";
 import type { RelayConfig } from "./config";
@@ -6,7 +6,7 @@ import { DeliveryLedgerTable } from "./delivery-ledger";
 import { EventPipeline } from "./event-pipeline";
 import { AuthorizerFunction, IngestFunction } from "./ingest-functions";
 import { Monitoring } from "./monitoring";
-import { RestEdge } from "./rest-edge";
+import { RestEdge, STAGE_NAME } from "./rest-edge";
 import { ApiFirewall } from "./waf";
 import { WooCommerceWebhook } from "./woocommerce-webhook";
 
@@ -49,6 +49,9 @@ export class RelayStack extends Stack {
       description:
         "Bearer key callers present on POST /events (Authorization: Bearer <key>). To rotate, store several keys separated by commas, move callers to the new one, then remove the old.",
       generateSecretString: { passwordLength: 40, excludePunctuation: true },
+      // The secrets survive `cdk destroy` and a change of logical id: a regenerated key would lock out every
+      // caller, and a new token secret would lose the token (README, Tear down).
+      removalPolicy: RemovalPolicy.RETAIN,
     });
 
     this.tiktokTokenSecret = config.tiktokTokenSecretArn
@@ -58,6 +61,7 @@ export class RelayStack extends Stack {
             "Put the TikTok Events API access token here (generated in TikTok Events Manager, in the pixel's settings). The relay sender reads it.",
           // Written at creation, and again only if this template value changes: a token stored later survives deploys.
           secretStringValue: SecretValue.unsafePlainText(TOKEN_PLACEHOLDER),
+          removalPolicy: RemovalPolicy.RETAIN,
         });
 
     Validations.of(this.ingestApiKeySecret).acknowledge({
@@ -89,14 +93,22 @@ export class RelayStack extends Stack {
     }
     this.monitoring = new Monitoring(this, "Monitoring", {
       edge: this.edge.metrics,
-      ingestFunction: this.ingestFunction,
+      functions: {
+        ingest: this.ingestFunction,
+        authorizer: this.authorizerFunction,
+        woocommerce: this.woocommerce.webhookFunction,
+        sender: this.pipeline.senderFunction,
+      },
       queue: this.pipeline.queue,
       deadLetterQueue: this.pipeline.deadLetterQueue,
-      senderFunction: this.pipeline.senderFunction,
       config,
     });
 
     new CfnOutput(this, "ApiUrl", { value: this.edge.eventsUrl, description: "POST events here" });
+    new CfnOutput(this, "ApiId", {
+      value: this.edge.api.restApiId,
+      description: `To revoke a removed ingest key at once: aws apigateway flush-stage-authorizers-cache --rest-api-id <this> --stage-name ${STAGE_NAME}`,
+    });
     new CfnOutput(this, "EventsQueueUrl", { value: this.pipeline.queue.queueUrl });
     new CfnOutput(this, "DeadLetterQueueUrl", { value: this.pipeline.deadLetterQueue.queueUrl });
     new CfnOutput(this, "IngestApiKeySecretArn", {

@@ -5,9 +5,10 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { GATEWAY_MESSAGES, ROUTES } from "../lambdas/contract";
 import type { RelayConfig } from "./config";
-import type { EdgeFunctions, EdgeMetrics, RelayEdge } from "./edge";
+import type { EdgeFunctions, EdgeMetrics, RelayEdge, RequestMetrics, RouteName } from "./edge";
 
-const STAGE_NAME = "v1";
+/** The API stage: part of every URL, and of the authorizer cache flush command (README, Deploy). */
+export const STAGE_NAME = "v1";
 
 export { GATEWAY_MESSAGES };
 
@@ -15,7 +16,15 @@ export interface RestEdgeProps {
   readonly functions: EdgeFunctions;
   readonly config: Pick<
     RelayConfig,
-    "logRetentionDays" | "apiThrottleRate" | "apiThrottleBurst" | "authorizerCacheSeconds" | "corsAllowOrigins" | "tracing" | "waf"
+    | "logRetentionDays"
+    | "apiThrottleRate"
+    | "apiThrottleBurst"
+    | "woocommerceThrottleRate"
+    | "woocommerceThrottleBurst"
+    | "authorizerCacheSeconds"
+    | "corsAllowOrigins"
+    | "tracing"
+    | "waf"
   >;
 }
 
@@ -49,7 +58,20 @@ export class RestEdge extends Construct implements RelayEdge {
         stageName: STAGE_NAME,
         throttlingRateLimit: config.apiThrottleRate,
         throttlingBurstLimit: config.apiThrottleBurst,
+        // Per method, not only per stage: the alarms watch each route's 4xx and 5xx on its own.
         metricsEnabled: true,
+        // Anyone can reach /woocommerce (it is authenticated inside the function), and a shop sends a few order
+        // updates a second at most: a tighter limit keeps a flood from costing invocations and secret reads.
+        // A method's settings replace the stage's, so metrics and logging are repeated.
+        methodOptions: {
+          [`${ROUTES.woocommerce}/POST`]: {
+            throttlingRateLimit: config.woocommerceThrottleRate,
+            throttlingBurstLimit: config.woocommerceThrottleBurst,
+            metricsEnabled: true,
+            loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+            dataTraceEnabled: false,
+          },
+        },
         tracingEnabled: config.tracing,
         // Execution logs for errors only (authorizer and integration failures); never request bodies.
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
@@ -87,7 +109,9 @@ export class RestEdge extends Construct implements RelayEdge {
     });
 
     // What API Gateway can check before any function runs: the body is a JSON object (the ingest function
-    // then checks every field and says which one is wrong).
+    // then checks every field and says which one is wrong). For every content type ("$default"): a body API
+    // Gateway did not validate could hold raw control characters, which grow sixfold when API Gateway escapes
+    // the body into the function's event; JSON at most doubles, which MAX_BODY_BYTES allows for.
     const eventsBody = this.api.addModel("EventsBody", {
       contentType: "application/json",
       modelName: "EventsBody",
@@ -106,7 +130,7 @@ export class RestEdge extends Construct implements RelayEdge {
     const post = events.addMethod("POST", new apigateway.LambdaIntegration(functions.ingest), {
       authorizer,
       requestValidator: validator,
-      requestModels: { "application/json": eventsBody },
+      requestModels: { $default: eventsBody },
       requestParameters: { "method.request.header.Authorization": true },
     });
 
@@ -122,11 +146,18 @@ export class RestEdge extends Construct implements RelayEdge {
     }
 
     const stage = this.api.deploymentStage;
+    const methods: Record<RouteName, apigateway.Method> = { events: post, woocommerce: webhook };
+    const routeMetrics = (method: apigateway.Method): RequestMetrics => ({
+      requests: (options) => method.metricCount(stage, options),
+      clientErrors: (options) => method.metricClientError(stage, options),
+      serverErrors: (options) => method.metricServerError(stage, options),
+    });
     this.metrics = {
       requests: (options) => stage.metricCount(options),
       clientErrors: (options) => stage.metricClientError(options),
       serverErrors: (options) => stage.metricServerError(options),
-    } satisfies Record<keyof EdgeMetrics, (options?: cloudwatch.MetricOptions) => cloudwatch.Metric>;
+      route: (route) => routeMetrics(methods[route]),
+    } satisfies Record<keyof RequestMetrics, (options?: cloudwatch.MetricOptions) => cloudwatch.Metric> & Pick<EdgeMetrics, "route">;
 
     this.addGatewayResponses();
     this.acknowledge(post, config);

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { Duration, Validations } from "aws-cdk-lib";
+import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
@@ -8,6 +8,7 @@ import type { RelayConfig } from "./config";
 import type { DeliveryLedgerTable } from "./delivery-ledger";
 import { type EventSettings, eventSettingsEnvironment } from "./event-settings";
 import { acknowledgeSynchronous } from "./ingest-functions";
+import { grantSendOnly } from "./queue-grants";
 import { RelayFunction } from "./relay-function";
 
 const WEBHOOK_ENTRY = fileURLToPath(new URL("../lambdas/woocommerce/index.ts", import.meta.url));
@@ -20,6 +21,7 @@ export interface WooCommerceWebhookProps {
     Pick<
       RelayConfig,
       | "ingestMemoryMb"
+      | "maxBodyBytes"
       | "logRetentionDays"
       | "tracing"
       | "woocommerceEventName"
@@ -53,6 +55,8 @@ export class WooCommerceWebhook extends Construct {
         "WooCommerce webhook secret: paste it into the webhook's Secret field (WooCommerce → Settings → Advanced → Webhooks). Several, one per line, during a rotation.",
       // Letters and digits only: WordPress HTML-decodes the secret before signing, which would alter & < > " '.
       generateSecretString: { passwordLength: 40, excludePunctuation: true },
+      // Kept by `cdk destroy` and by a change of its logical id: a new secret would break the shop's webhook.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.secret).acknowledge({
       id: "AwsSolutions-SMG4",
@@ -71,6 +75,8 @@ export class WooCommerceWebhook extends Construct {
       environment: {
         [ENV.eventsQueueUrl]: props.queue.queueUrl,
         [ENV.webhookSecretArn]: this.secret.secretArn,
+        // Bodies above it are refused before the secret is read (WooCommerce orders are far smaller).
+        [INTEGER_SETTINGS.maxBodyBytes.env]: String(config.maxBodyBytes),
         ...eventSettingsEnvironment(config),
         [ENV.woocommerceEventName]: config.woocommerceEventName,
         [ENV.woocommerceEventIdTemplate]: config.woocommerceEventIdTemplate,
@@ -85,8 +91,7 @@ export class WooCommerceWebhook extends Construct {
         [ENV.serviceName]: SERVICES.woocommerce,
       },
     });
-    props.queue.grantSendMessages(this.webhookFunction);
-    if (props.queue.encryptionMasterKey) this.webhookFunction.acknowledgeKmsGrants();
+    grantSendOnly(props.queue, this.webhookFunction);
     this.secret.grantRead(this.webhookFunction);
     props.ledger.grantLookup(this.webhookFunction);
     acknowledgeSynchronous(this.webhookFunction);

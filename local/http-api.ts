@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { AUTHORIZER_FAILURE_MESSAGE, type Authorizer, UNAUTHORIZED_MESSAGE } from "../lambdas/authorizer/authorize";
+import { LAMBDA_INVOKE_PAYLOAD_BYTES } from "../lambdas/contract";
+import { hasLoopbackHost } from "./loopback";
 
 // Plays API Gateway's REST proxy integration on loopback: each request becomes the event the ingest
 // Lambda receives in AWS, and the handler's result becomes the response.
@@ -44,6 +46,13 @@ export async function startLocalApi(port: number, routes: Record<string, Route>)
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse, routes: Record<string, Route>) {
+  // A page in the user's browser reaching this server by DNS rebinding would send its own host name: with
+  // the public default key (local-dev-key) it could otherwise post events that the relay sends to TikTok.
+  if (!hasLoopbackHost(request.headers)) {
+    return send(response, 403, {
+      error: "the Host header must name this machine (127.0.0.1 or localhost): the local relay serves no other host",
+    });
+  }
   const path = new URL(request.url ?? "/", "http://localhost").pathname;
   const route = routes[`${request.method} ${path}`];
   if (!route) {
@@ -71,6 +80,13 @@ async function handle(request: IncomingMessage, response: ServerResponse, routes
     if ("status" in decision) return send(response, decision.status, { error: decision.error });
     event.requestContext = { authorizer: decision.context } as unknown as APIGatewayProxyEvent["requestContext"];
   }
+  // In AWS the body travels JSON-escaped inside the event, and Lambda refuses an event over its payload limit:
+  // API Gateway then answers 413 (after the authorizer, before the function). Escaping grows a body at most
+  // sixfold (a raw control character becomes \u00XX): only a body over a sixth of the limit needs measuring.
+  const tooLargeForLambda =
+    body.length > LAMBDA_INVOKE_PAYLOAD_BYTES / 6 &&
+    awsEventBytes(request.method ?? "POST", path, headers, body) > LAMBDA_INVOKE_PAYLOAD_BYTES;
+  if (tooLargeForLambda) return send(response, 413, { message: "Request Too Long" }, true);
   const result = await route.handler(event);
   response.writeHead(result.statusCode, { "Content-Type": "application/json", ...(result.headers as Record<string, string>) });
   response.end(result.body);
@@ -94,6 +110,13 @@ async function authorize(
     if (error instanceof Error && error.message === "Unauthorized") return { status: 401, error: UNAUTHORIZED_MESSAGE };
     return { status: 503, error: AUTHORIZER_FAILURE_MESSAGE };
   }
+}
+
+/** The size of the event API Gateway would build for this request: a text body, JSON-escaped. */
+function awsEventBytes(method: string, path: string, headers: Record<string, string | undefined>, body: Buffer): number {
+  return Buffer.byteLength(
+    JSON.stringify({ ...proxyEvent(method, path, headers, body.toString("utf8"), false), multiValueHeaders: headers }),
+  );
 }
 
 /** The event API Gateway's REST proxy integration hands the function for one request. */

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import Module, { createRequire } from "node:module";
 import { dirname } from "node:path";
 import type { ISqsServerOptions } from "local-aws-sqs";
@@ -29,7 +29,16 @@ const PATCHES: [bug: string, fix: string][] = [
   ],
 ];
 
-function load(): { createSqsServer: (options: ISqsServerOptions) => Promise<Server> } {
+interface LocalAwsSqs {
+  createSqsServer: (options: ISqsServerOptions) => Promise<Server>;
+  /** The library's request handler without a server, for a server of our own (local/sqs-server.ts guards it). */
+  createRequestHandler: (options: ISqsServerOptions) => {
+    service: { PORT: number };
+    requestHandler: (request: IncomingMessage, response: ServerResponse) => void;
+  };
+}
+
+function load(): LocalAwsSqs {
   let source = readFileSync(entry, "utf8");
   for (const [bug, fix] of PATCHES) {
     if (!source.includes(bug)) {
@@ -41,7 +50,7 @@ function load(): { createSqsServer: (options: ISqsServerOptions) => Promise<Serv
   patched.filename = entry;
   patched.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(entry));
   (patched as unknown as { _compile(code: string, filename: string): void })._compile(source, entry);
-  return patched.exports as ReturnType<typeof load>;
+  return patched.exports as LocalAwsSqs;
 }
 
-export const { createSqsServer } = load();
+export const { createSqsServer, createRequestHandler } = load();

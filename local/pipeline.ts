@@ -8,7 +8,6 @@ import { ENV, LOCAL_INTEGER_SETTINGS, ROUTES } from "../lambdas/contract";
 import { optional, readIngestConfig, readLedgerConfig, readSenderConfig, setting } from "../lambdas/core/config";
 import { LedgerGuard } from "../lambdas/core/ledger-guard";
 import type { Log } from "../lambdas/core/log";
-import type { TikTokTransport } from "../lambdas/core/tiktok-transport";
 import { httpTransport } from "../lambdas/core/tiktok-transport";
 import { createIngestHandler } from "../lambdas/ingest/ingest";
 import { createSenderHandler } from "../lambdas/sender/sender";
@@ -16,9 +15,10 @@ import { readWooCommerceConfig } from "../lambdas/woocommerce/config";
 import { parseSecrets } from "../lambdas/woocommerce/signature";
 import { createWooCommerceHandler } from "../lambdas/woocommerce/webhook";
 import { connectLedger, type LocalLedger, localLedgerOptions, startLocalLedger } from "./dynamo-server";
+import { dryRunLog, printingTransport } from "./dry-run";
 import { startEventSource } from "./event-source";
 import { startLocalApi } from "./http-api";
-import { connectQueues, localQueueOptions, startLocalQueues } from "./sqs-server";
+import { connectQueues, localQueueOptions, producerClientFor, startLocalQueues } from "./sqs-server";
 import { LocalStats, type StatsSnapshot } from "./stats";
 
 // `npm start`: the stack's data path on one machine, with the same handlers the Lambdas run.
@@ -89,9 +89,10 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
         stats.countSender("LedgerErrors", n),
       );
   const apiKeys = parseKeys(optional(env, ENV.ingestApiKey) ?? LOCAL_DEFAULT_API_KEY);
-  const stats = new LocalStats();
+  const stats = new LocalStats(dryRun);
   const authorizer = createAuthorizer({ apiKeys: async () => apiKeys, log });
-  const eventQueue = sqsEventQueue(queues.client, queues.eventsQueueUrl);
+  const producerClient = producerClientFor(queues.endpoint);
+  const eventQueue = sqsEventQueue(producerClient, queues.eventsQueueUrl);
   const ingest = createIngestHandler({
     config: ingestConfig,
     queue: eventQueue,
@@ -107,6 +108,7 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     ledger,
     log,
     observe: stats.observeIngest,
+    record: stats.recordWebhook,
   });
   const transport = dryRun ? printingTransport(print) : httpTransport(senderConfig.apiUrl, senderConfig.requestTimeoutMs);
   const sender = createSenderHandler({
@@ -115,7 +117,7 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     token: { get: async () => accessToken ?? "dry-run", refresh: async () => accessToken ?? "dry-run" },
     queue: sqsSenderQueue(queues.client, queues.eventsQueueUrl, queues.deadLetterQueueUrl, log),
     ledger,
-    log,
+    log: dryRun ? dryRunLog(log) : log,
     count: stats.countSender,
   });
   const eventSource = startEventSource({
@@ -146,6 +148,7 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     });
   } catch (error) {
     await eventSource.stop();
+    producerClient.destroy();
     await queues.close();
     await ledgerServer.close();
     throw error;
@@ -166,18 +169,9 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     async stop() {
       await api.close();
       await eventSource.stop();
+      producerClient.destroy();
       await queues.close();
       await ledgerServer.close();
-    },
-  };
-}
-
-/** Dry run: shows exactly the body TikTok would receive, and treats it as delivered. */
-function printingTransport(print: (line: string) => void): TikTokTransport {
-  return {
-    async send(body) {
-      print(`[dry run] POST ${body.data.length} event(s) to TikTok (no TIKTOK_ACCESS_TOKEN set); body:\n${JSON.stringify(body, null, 2)}`);
-      return { httpStatus: 200, code: 0, message: "OK (dry run)" };
     },
   };
 }

@@ -1,8 +1,11 @@
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CreateQueueCommand, GetQueueUrlCommand, QueueDoesNotExist, SQSClient } from "@aws-sdk/client-sqs";
+import { timedSqsClient } from "../lambdas/aws/sqs-client";
 import { LOCAL_INTEGER_SETTINGS } from "../lambdas/contract";
 import { readSenderConfig, setting } from "../lambdas/core/config";
-import { createSqsServer } from "./local-aws-sqs";
+import { createRequestHandler } from "./local-aws-sqs";
+import { refuseSqsRequest, sqsRequestRefusal } from "./sqs-guard";
 
 // The embedded SQS-protocol server: the same queue pair the stack deploys (events queue whose redrive
 // policy moves a message to the DLQ after maxReceiveCount receives), reachable with the real SQS client.
@@ -36,7 +39,7 @@ export function localQueueOptions(env: Record<string, string | undefined>): Loca
 }
 
 export async function startLocalQueues(options: LocalQueueOptions): Promise<LocalQueues> {
-  const server = await createSqsServer({ port: options.port, hostname: "127.0.0.1", region: REGION, accountId: ACCOUNT });
+  const server = await startGuardedSqsServer(options.port);
   const { port } = server.address() as AddressInfo;
   const queues = await connectQueues(`http://127.0.0.1:${port}`, options);
   return {
@@ -49,6 +52,30 @@ export async function startLocalQueues(options: LocalQueueOptions): Promise<Loca
       });
     },
   };
+}
+
+/**
+ * local-aws-sqs's request handler behind the guard (local/sqs-guard.ts), on loopback. A port in use rejects
+ * with Node's EADDRINUSE error, which `npm start` and `npm run queue` turn into one line (the library's own
+ * server would crash the process with a stack trace instead).
+ */
+async function startGuardedSqsServer(port: number): Promise<Server> {
+  const { service, requestHandler } = createRequestHandler({ port, hostname: "127.0.0.1", region: REGION, accountId: ACCOUNT });
+  const server = createServer((request, response) => {
+    const refusal = sqsRequestRefusal(request);
+    if (refusal) return refuseSqsRequest(response, refusal);
+    requestHandler(request, response);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  // Queue URLs name the port: the one actually bound when 0 asked for any.
+  service.PORT = (server.address() as AddressInfo).port;
+  return server;
 }
 
 /**
@@ -83,9 +110,17 @@ export async function connectQueues(endpoint: string, options: Omit<LocalQueueOp
 
 /** An SQS client for the embedded server: no AWS account, no credentials of the user's involved. */
 export function sqsClientFor(endpoint: string): SQSClient {
-  return new SQSClient({
-    region: REGION,
-    endpoint,
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
+  return new SQSClient(localClientConfig(endpoint));
+}
+
+/**
+ * The client the local POST /events and POST /woocommerce send with: request timeouts like the Lambdas'
+ * (lambdas/aws/sqs-client.ts), so a hung SQS_ENDPOINT ends in a 503 listing what was not queued.
+ */
+export function producerClientFor(endpoint: string): SQSClient {
+  return timedSqsClient(localClientConfig(endpoint));
+}
+
+function localClientConfig(endpoint: string) {
+  return { region: REGION, endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } };
 }

@@ -1,12 +1,16 @@
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { addToTally, type CoverageTally, emptyTally, MATCH_KEYS } from "../lambdas/core/match-quality";
-import type { Counter, IngestReport } from "../lambdas/core/reports";
+import type { Counter, IngestReport, WebhookOutcome } from "../lambdas/core/reports";
 
 // What `GET /stats` shows and `npm start` summarises: the local pipeline's counts since it started, and the
 // match quality of the events it accepted. The same figures the stack publishes as CloudWatch metrics.
 
 export class LocalStats {
+  /** In a dry run nothing reaches TikTok: what the sender counts as delivered was only printed. */
+  constructor(private readonly dryRun = false) {}
+
   private received = 0;
+  private readonly webhook = { refused: {} as Record<string, number>, skipped: {} as Record<string, number> };
   private accepted = 0;
   private readonly rejected: Record<string, number> = {};
   private readonly sender: Record<string, number> = {};
@@ -34,7 +38,15 @@ export class LocalStats {
   countSender: Counter = (metric, value, dimension) => {
     if (dimension) return;
     this.version++;
-    this.sender[metric] = (this.sender[metric] ?? 0) + value;
+    const name = this.dryRun && metric === "EventsDelivered" ? DRY_RUN : metric;
+    this.sender[name] = (this.sender[name] ?? 0) + value;
+  };
+
+  /** WooCommerce deliveries refused or skipped, by reason (the metrics the stack alarms on). */
+  recordWebhook = (outcome: WebhookOutcome): void => {
+    this.version++;
+    const counts = this.webhook[outcome.kind];
+    counts[outcome.reason] = (counts[outcome.reason] ?? 0) + 1;
   };
 
   /** Changes whenever a count does: the summary line is printed only while traffic flows. */
@@ -52,6 +64,8 @@ export class LocalStats {
         delivered: this.sender.EventsDelivered ?? 0,
         /** Skipped: the delivery ledger says TikTok accepted them before. */
         already_delivered: this.sender.EventsAlreadyDelivered ?? 0,
+        /** Printed instead of sent (no TIKTOK_ACCESS_TOKEN): never counted as delivered. */
+        dry_run: this.sender[DRY_RUN] ?? 0,
         retried: this.sender.EventsRetried ?? 0,
         dead_lettered: this.sender.EventsDeadLettered ?? 0,
         /** Events the delivery ledger could not be read or written for (sent anyway, or sent and not recorded). */
@@ -59,6 +73,7 @@ export class LocalStats {
         in_queue: await visibleAndInFlight(client, queueUrl),
         in_dlq: await visibleAndInFlight(client, deadLetterQueueUrl),
       },
+      woocommerce: { refused_by_reason: { ...this.webhook.refused }, skipped_by_reason: { ...this.webhook.skipped } },
       match_quality: {
         overall: describe(this.overall),
         by_event: Object.fromEntries([...this.byEvent].map(([name, tally]) => [name, describe(tally)])),
@@ -67,6 +82,8 @@ export class LocalStats {
   }
 }
 
+const DRY_RUN = "dry_run";
+
 export type StatsSnapshot = Awaited<ReturnType<LocalStats["snapshot"]>>;
 
 /** One line for the terminal. */
@@ -74,6 +91,7 @@ export function summaryLine(stats: StatsSnapshot): string {
   const { events, match_quality: quality } = stats;
   return (
     `stats: received ${events.received}, accepted ${events.accepted}, rejected ${events.rejected}, delivered ${events.delivered}, ` +
+    (events.dry_run > 0 ? `dry run ${events.dry_run} (printed, not sent), ` : "") +
     `retried ${events.retried}, in queue ${events.in_queue}, in DLQ ${events.in_dlq}; match score ${quality.overall.score} ` +
     `(strong key on ${percent(quality.overall.strong_key_share)} of events)`
   );

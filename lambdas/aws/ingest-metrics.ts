@@ -1,7 +1,7 @@
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DIMENSIONS, INGEST_METRICS, MATCH_METRICS, SERVICES } from "../contract";
-import { destinationLabel } from "../core/destination";
 import { addToTally, type CoverageTally, emptyTally, keyMetricName, MATCH_KEYS, PURCHASE_EVENTS } from "../core/match-quality";
+import { destinationDimension, eventNameDimension, reasonDimension } from "../core/metric-dimensions";
 import type { IngestReport } from "../core/reports";
 
 // What a function that accepts events (POST /events, the WooCommerce webhook) measures per request, as
@@ -9,11 +9,20 @@ import type { IngestReport } from "../core/reports";
 // refused events go under the function's own service; match quality goes under one shared service
 // (SERVICES.matchQuality), dimensioned by destination and event name, so the dashboard and the weak-purchase
 // alarm see every accepted event, whichever function accepted it.
+//
+// Every dimension value is bounded (lambdas/core/metric-dimensions.ts): a destination the operator did not
+// configure counts as "web:other", a custom event name as "custom", an unlisted reason as "other".
 
-export function publishIngestReport(metrics: Metrics, report: IngestReport): void {
+/** `configured`: the destination labels that may be dimension values (configuredDestinations()). */
+export function publishIngestReport(metrics: Metrics, report: IngestReport, configured: ReadonlySet<string>): void {
   metrics.addMetric(INGEST_METRICS.received, MetricUnit.Count, report.received);
   metrics.addMetric(INGEST_METRICS.accepted, MetricUnit.Count, report.accepted.length);
+  const refused = new Map<string, number>();
   for (const [reason, count] of Object.entries(report.rejected)) {
+    const value = reasonDimension(reason);
+    refused.set(value, (refused.get(value) ?? 0) + count);
+  }
+  for (const [reason, count] of refused) {
     const single = metrics.singleMetric();
     single.addDimension(DIMENSIONS.reason, reason);
     single.addMetric(INGEST_METRICS.refused, MetricUnit.Count, count);
@@ -22,11 +31,12 @@ export function publishIngestReport(metrics: Metrics, report: IngestReport): voi
   const groups = new Map<string, { destination: string; eventName: string; tally: CoverageTally }>();
   const purchases = emptyTally();
   for (const { destination, event } of report.accepted) {
-    const label = destinationLabel(destination);
-    const key = `${label}\u0000${event.event}`;
+    const label = destinationDimension(destination, configured);
+    const eventName = eventNameDimension(event.event);
+    const key = `${label}\u0000${eventName}`;
     let group = groups.get(key);
     if (!group) {
-      group = { destination: label, eventName: event.event, tally: emptyTally() };
+      group = { destination: label, eventName, tally: emptyTally() };
       groups.set(key, group);
     }
     addToTally(group.tally, event);

@@ -36,14 +36,28 @@ function sqsSafe(attributes: Record<string, MessageAttributeValue>): Record<stri
   return Object.fromEntries(entries) as Record<string, MessageAttributeValue>;
 }
 
-/** Sends every message; returns the ids that could not be sent after retries. */
+export interface SendInBatchesOptions {
+  /**
+   * Epoch ms. No batch starts after it, and a call still under way is abandoned at it: its messages count as
+   * not sent, though SQS may have taken them (re-sending an event_id is safe: TikTok deduplicates it).
+   */
+  deadline?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Sends every message; returns the ids that could not be sent after retries, or by the deadline. */
 export async function sendInBatches(
   client: SQSClient,
   queueUrl: string,
   messages: OutgoingMessage[],
-  sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+  options: SendInBatchesOptions = {},
 ): Promise<string[]> {
+  const { deadline, sleep = pause } = options;
+  const timeLeft = () => (deadline === undefined ? Number.POSITIVE_INFINITY : deadline - Date.now());
   const sendBatch = async (batch: OutgoingMessage[]): Promise<OutgoingMessage[]> => {
+    if (timeLeft() <= 0) return batch;
     try {
       const result = await client.send(
         new SendMessageBatchCommand({
@@ -54,6 +68,7 @@ export async function sendInBatches(
             MessageAttributes: sqsSafe(message.attributes),
           })),
         }),
+        deadline === undefined ? {} : { abortSignal: AbortSignal.timeout(Math.max(1, timeLeft())) },
       );
       return (result.Failed ?? []).map((failure) => batch[Number(failure.Id)]!).filter(Boolean);
     } catch {
@@ -62,7 +77,11 @@ export async function sendInBatches(
   };
   let pending = messages;
   for (let attempt = 1; attempt <= ATTEMPTS && pending.length > 0; attempt++) {
-    if (attempt > 1) await sleep(100 * 4 ** (attempt - 2));
+    if (attempt > 1) {
+      const backoff = 100 * 4 ** (attempt - 2);
+      if (backoff >= timeLeft()) break;
+      await sleep(backoff);
+    }
     const batches = packBatches(pending);
     const failed: OutgoingMessage[] = [];
     for (let start = 0; start < batches.length; start += PARALLEL_BATCHES) {

@@ -19,8 +19,8 @@ export function entryBytes(entry: QueueEntry): number {
 
 export function sqsEventQueue(client: SQSClient, queueUrl: string): EventQueue {
   return {
-    async send(entries) {
-      return { failedIds: await sendInBatches(client, queueUrl, entries.map(toMessage)) };
+    async send(entries, options) {
+      return { failedIds: await sendInBatches(client, queueUrl, entries.map(toMessage), options) };
     },
   };
 }

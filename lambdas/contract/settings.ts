@@ -15,6 +15,24 @@ const integer = (env: string, fallback: number, min: number, max: number): Integ
 
 export const TIKTOK_EVENTS_URL = "https://business-api.tiktok.com/open_api/v1.3/event/track/";
 
+/**
+ * Lambda refuses a synchronous invocation whose payload is larger (6 MiB). Behind API Gateway the payload is
+ * the whole proxy event, in which the request body is a JSON string: escaped, so larger than the body.
+ */
+export const LAMBDA_INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024;
+/**
+ * Room kept in that event for everything but the body: API Gateway allows 10,240 bytes of request line and
+ * headers, which the event repeats (headers, multiValueHeaders, path, resource, requestContext) and escapes.
+ */
+export const PROXY_EVENT_OVERHEAD_BYTES = 128 * 1024;
+/**
+ * The largest body that reaches a function whatever its content. A body that reaches the function is JSON
+ * (/events: API Gateway validates every content type against a JSON model), and JSON escaping at most doubles
+ * it (a string of `\"` pairs; `"`, `\`, tab and newline each become two characters; a JSON text holds no raw
+ * control character, which would become six). A binary (base64) body would grow by only 4/3.
+ */
+export const MAX_SAFE_BODY_BYTES = Math.floor((LAMBDA_INVOKE_PAYLOAD_BYTES - PROXY_EVENT_OVERHEAD_BYTES) / 2);
+
 /** Whole-number settings shared by the stack and the functions. */
 export const INTEGER_SETTINGS = {
   maxEventAgeDays: integer("MAX_EVENT_AGE_DAYS", 7, 1, 90),
@@ -24,8 +42,9 @@ export const INTEGER_SETTINGS = {
   // one for CRM: the same bound, in a setting of its own so either can change alone.
   offlineMaxEventAgeDays: integer("OFFLINE_MAX_EVENT_AGE_DAYS", 28, 1, 90),
   crmMaxEventAgeDays: integer("CRM_MAX_EVENT_AGE_DAYS", 28, 1, 90),
-  // Lambda's synchronous payload limit is 6 MB.
-  maxBodyBytes: integer("MAX_BODY_BYTES", 5 * 1024 * 1024, 1024, 6 * 1024 * 1024),
+  // Higher would let a body the function accepts exceed Lambda's limit once escaped: API Gateway could not
+  // invoke the function with it, however often the caller retried.
+  maxBodyBytes: integer("MAX_BODY_BYTES", MAX_SAFE_BODY_BYTES, 1024, MAX_SAFE_BODY_BYTES),
   maxReceiveCount: integer("MAX_RECEIVE_COUNT", 10, 1, 1000),
   retryBaseSeconds: integer("RETRY_BASE_SECONDS", 30, 1, 43_200),
   // SQS caps a message's visibility timeout at 12 hours.

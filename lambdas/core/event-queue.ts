@@ -13,9 +13,14 @@ export interface QueueEntry {
   eventName: string;
 }
 
+export interface SendOptions {
+  /** Epoch ms: what is not confirmed by then counts as failed (it may still arrive; re-sending an event_id is safe). */
+  deadline?: number;
+}
+
 export interface EventQueue {
-  /** Sends every entry; returns the ids that could not be enqueued after retries. */
-  send(entries: QueueEntry[]): Promise<{ failedIds: string[] }>;
+  /** Sends every entry; returns the ids that could not be enqueued after retries, or by the deadline. */
+  send(entries: QueueEntry[], options?: SendOptions): Promise<{ failedIds: string[] }>;
 }
 
 /** The message attribute that carries the event name, so the DLQ tools filter without parsing bodies. */

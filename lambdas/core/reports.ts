@@ -1,4 +1,4 @@
-import type { SenderMetric } from "../contract";
+import type { SenderMetric, WebhookRefusalReason, WebhookSkipReason } from "../contract";
 import type { Destination } from "./destination";
 import type { TikTokEvent } from "./schema";
 
@@ -15,3 +15,6 @@ export interface IngestReport {
 
 /** Counts the sender's outcomes; a dimension (Reason, Code) only for the data points that carry one. */
 export type Counter = (metric: SenderMetric, value: number, dimension?: { name: string; value: string }) => void;
+
+/** A WooCommerce delivery that queued nothing: refused (4xx) or skipped (200), with a reason from a fixed list. */
+export type WebhookOutcome = { kind: "refused"; reason: WebhookRefusalReason } | { kind: "skipped"; reason: WebhookSkipReason };

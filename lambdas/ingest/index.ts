@@ -2,14 +2,15 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import { SQSClient } from "@aws-sdk/client-sqs";
 import middy from "@middy/core";
 import { restHandler } from "../aws/api-gateway";
 import { publishIngestReport } from "../aws/ingest-metrics";
 import { requiredEnv } from "../aws/required-env";
+import { timedSqsClient } from "../aws/sqs-client";
 import { sqsEventQueue } from "../aws/sqs-event-queue";
 import { ENV } from "../contract";
 import { readIngestConfig } from "../core/config";
+import { configuredDestinations } from "../core/metric-dimensions";
 import { createIngestHandler } from "./ingest";
 
 // Lambda entry: wires the ingest handler to SQS and Powertools' logger and metrics. The API's authorizer has checked
@@ -17,11 +18,15 @@ import { createIngestHandler } from "./ingest";
 const logger = new Logger();
 const metrics = new Metrics();
 
+const config = readIngestConfig(process.env);
+// Only the operator's pixel gets its own Destination in the metrics: a caller's pixel_code counts as "other".
+const destinations = configuredDestinations([config.pixelCode]);
+
 const ingest = createIngestHandler({
-  config: readIngestConfig(process.env),
-  queue: sqsEventQueue(new SQSClient({}), requiredEnv(ENV.eventsQueueUrl)),
+  config,
+  queue: sqsEventQueue(timedSqsClient(), requiredEnv(ENV.eventsQueueUrl)),
   log: logger,
-  observe: (report) => publishIngestReport(metrics, report),
+  observe: (report) => publishIngestReport(metrics, report, destinations),
 });
 
 export const handler = middy(restHandler(ingest)).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -1,8 +1,10 @@
+import type { IngestRefusalReason } from "../contract";
 import type { IngestConfig } from "../core/config";
 import { destinationFor, type EventTarget, readBatchTarget } from "../core/event-destination";
 import { type EventQueue, MAX_QUEUE_ENTRY_BYTES, type QueueEntry, queueEntry, queueEntryBytes } from "../core/event-queue";
 import { type HttpHandler, type HttpRequest, jsonResponse } from "../core/http";
 import type { Log } from "../core/log";
+import { refusalReason } from "../core/metric-dimensions";
 import { prepareEvent } from "../core/prepare";
 import type { IngestReport } from "../core/reports";
 import { type EventIssue, LIMITS, PIXEL_CODE } from "../core/schema";
@@ -50,7 +52,7 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
       logFields,
       report,
     });
-    const refuse = (reason: string, count = 1) => {
+    const refuse = (reason: IngestRefusalReason, count = 1) => {
       report.rejected[reason] = (report.rejected[reason] ?? 0) + count;
     };
     const bytes = request.body;
@@ -82,6 +84,7 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     const accepted: IngestReport["accepted"] = [];
     const defaults = { ...deps.config, testEventCode: envelope.testEventCode ?? deps.config.testEventCode };
     let consentDenied = 0;
+    const withoutDestination = new Set<number>();
     for (const [index, input] of envelope.events.entries()) {
       const prepared = prepareEvent(input, index, { ...deps.config, nowSeconds, batch: envelope.target });
       if (!prepared.ok) {
@@ -95,6 +98,7 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
       }
       const destination = destinationFor(prepared.target, defaults);
       if (!destination.ok) {
+        withoutDestination.add(index);
         issues.push({ index, path: destination.path, message: destination.message });
         continue;
       }
@@ -103,9 +107,9 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     }
     if (issues.length > 0) {
       const invalid = new Set(issues.map((issue) => issue.index)).size;
-      // One reason per refused event: its first problem.
+      // One reason per refused event, from its first problem; never a field's name (metric dimensions are billed).
       for (const index of new Set(issues.map((issue) => issue.index)))
-        refuse(`invalid:${issues.find((issue) => issue.index === index)!.path}`);
+        refuse(withoutDestination.has(index) ? "no_pixel" : refusalReason(issues.find((issue) => issue.index === index)!));
       return reply(
         400,
         { error: `${invalid} of ${envelope.events.length} events are invalid; nothing was accepted. Fix them and post again.`, issues },
@@ -124,7 +128,7 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     if (consentDenied > 0) refuse("consent_denied", consentDenied);
     const dropped = consentDenied > 0 ? { dropped: { consent_denied: consentDenied } } : {};
     const eventIds = entries.map((entry) => entry.id);
-    const { failedIds } = entries.length > 0 ? await deps.queue.send(entries) : { failedIds: [] };
+    const { failedIds } = entries.length > 0 ? await deps.queue.send(entries, { deadline: request.deadline }) : { failedIds: [] };
     if (failedIds.length > 0) {
       const failed = new Set(failedIds);
       deps.log.error("queue refused events", { failed: failedIds.length, events: entries.length });

@@ -15,6 +15,14 @@ export function signatureMatches(rawBody: Buffer, signature: string | undefined,
   return valid;
 }
 
+/**
+ * Whether a header could be WooCommerce's signature at all (base64 of 32 bytes), checked before the secret is
+ * read: anything else is refused without that work.
+ */
+export function looksLikeSignature(signature: string): boolean {
+  return /^[A-Za-z0-9+/]{43}=$/.test(signature.trim());
+}
+
 /** What WooCommerce would send: for tests and for documentation of the scheme. */
 export function signBody(rawBody: Buffer | string, secret: string): string {
   return createHmac("sha256", secret).update(rawBody).digest("base64");

@@ -1,3 +1,4 @@
+import type { WebhookRefusalReason, WebhookSkipReason } from "../contract";
 import type { IngestConfig } from "../core/config";
 import { webDestination } from "../core/destination";
 import { type EventQueue, queueEntry } from "../core/event-queue";
@@ -6,11 +7,11 @@ import { type HttpHandler, type HttpRequest, jsonResponse } from "../core/http";
 import type { LedgerGuard } from "../core/ledger-guard";
 import type { Log } from "../core/log";
 import { prepareEvent } from "../core/prepare";
-import type { IngestReport } from "../core/reports";
+import type { IngestReport, WebhookOutcome } from "../core/reports";
 import type { EventIssue } from "../core/schema";
 import type { WooCommerceConfig } from "./config";
 import { orderToEvent } from "./order-event";
-import { signatureMatches } from "./signature";
+import { looksLikeSignature, signatureMatches } from "./signature";
 
 // POST /woocommerce: a signed order webhook → at most one purchase event in the queue. WooCommerce never
 // retries and disables a webhook after 5 failed deliveries in a row, so only what the shop can fix (a wrong
@@ -31,6 +32,8 @@ export interface WebhookDeps {
   now?: () => number;
   /** Told about each order queued, like the ingest handler's reports. */
   observe?: (report: IngestReport) => void;
+  /** Told about each delivery refused or skipped and why: metrics (and alarms) in AWS, /stats locally. */
+  record?: (outcome: WebhookOutcome) => void;
 }
 
 export function createWooCommerceHandler(deps: WebhookDeps): HttpHandler {
@@ -47,8 +50,22 @@ export function createWooCommerceHandler(deps: WebhookDeps): HttpHandler {
     const signature = header("x-wc-webhook-signature");
 
     // Creating a webhook in WooCommerce sends an unsigned ping; anything but 2xx makes the creation fail.
-    if (!signature && /^webhook_id=\d+$/.test(raw.toString("utf8").trim()))
+    if (!signature && raw.length < 64 && /^webhook_id=\d+$/.test(raw.toString("utf8").trim()))
       return { statusCode: 200, body: { ok: true, ping: true }, log: { ping: true } };
+
+    // What can be refused without the secret is refused first: reading it (a Secrets Manager call when the
+    // cache is cold) and an HMAC over a large body are the expensive part of a request anyone can send.
+    if (!signature) {
+      return refuse(401, "unsigned", "missing X-WC-Webhook-Signature: WooCommerce signs every delivery with the webhook's secret");
+    }
+    if (raw.length > deps.ingest.maxBodyBytes) {
+      return refuse(
+        413,
+        "too_large",
+        `body is ${raw.length} bytes; the relay accepts at most ${deps.ingest.maxBodyBytes} (MAX_BODY_BYTES): raise it if real orders are this large`,
+      );
+    }
+    if (!looksLikeSignature(signature)) return refuse(401, "signature_wrong", WRONG_SIGNATURE);
 
     let secrets: string[];
     try {
@@ -58,36 +75,27 @@ export function createWooCommerceHandler(deps: WebhookDeps): HttpHandler {
       return { statusCode: 503, body: { error: "the relay cannot read its webhook secret right now" } };
     }
     if (secrets.length === 0) {
-      return {
-        statusCode: 401,
-        body: {
-          error: "the relay has no WooCommerce webhook secret: set WOOCOMMERCE_WEBHOOK_SECRET (locally) or the webhook secret in AWS",
-        },
-      };
+      return refuse(
+        401,
+        "no_secret",
+        "the relay has no WooCommerce webhook secret: set WOOCOMMERCE_WEBHOOK_SECRET (locally) or the webhook secret in AWS",
+      );
     }
-    if (!signatureMatches(raw, signature, secrets)) {
-      return {
-        statusCode: 401,
-        body: {
-          error: "invalid or missing X-WC-Webhook-Signature: the webhook's secret in WooCommerce must equal the relay's webhook secret",
-        },
-        log: { signature: signature ? "wrong" : "missing" },
-      };
-    }
+    if (!signatureMatches(raw, signature, secrets)) return refuse(401, "signature_wrong", WRONG_SIGNATURE);
 
     const topic = header("x-wc-webhook-topic") ?? "";
     const delivery = header("x-wc-webhook-delivery-id");
     if (!deps.woocommerce.topics.includes(topic))
-      return skip(`topic "${topic}" is not handled (${deps.woocommerce.topics.join(", ")})`, { topic });
+      return skip("unhandled_topic", `topic "${topic}" is not handled (${deps.woocommerce.topics.join(", ")})`, { topic });
 
     let order: unknown;
     try {
       order = JSON.parse(raw.toString("utf8"));
     } catch {
-      return skip("the body is not JSON", { topic, delivery });
+      return skip("not_json", "the body is not JSON", { topic, delivery });
     }
     const mapped = orderToEvent(order, deps.woocommerce.order);
-    if (mapped.kind === "skip") return skip(mapped.reason, { topic, delivery });
+    if (mapped.kind === "skip") return skip("not_a_purchase", mapped.reason, { topic, delivery });
 
     const options = {
       ...deps.ingest,
@@ -109,17 +117,18 @@ export function createWooCommerceHandler(deps: WebhookDeps): HttpHandler {
     }
     if (prepared.ok) prepared.warnings.push(...dropped);
     if (!prepared.ok) {
-      return skip(`the order cannot be sent to TikTok: ${prepared.issues.map((issue) => `${issue.path} ${issue.message}`).join("; ")}`, {
-        topic,
-        delivery,
-      });
+      return skip(
+        "cannot_send",
+        `the order cannot be sent to TikTok: ${prepared.issues.map((issue) => `${issue.path} ${issue.message}`).join("; ")}`,
+        { topic, delivery },
+      );
     }
     // An order carries no consent signal of its own; the check keeps the types honest if one is mapped some day.
-    if (prepared.dropped) return skip("the shopper denied consent", { topic, delivery });
+    if (prepared.dropped) return skip("not_a_purchase", "the shopper denied consent", { topic, delivery });
     const pixel = deps.ingest.pixelCode;
     if (!pixel) {
       deps.log.error("no TikTok pixel configured for WooCommerce orders: set TIKTOK_PIXEL_CODE");
-      return skip("the relay has no TikTok pixel configured (TIKTOK_PIXEL_CODE)", { topic, delivery });
+      return skip("no_pixel", "the relay has no TikTok pixel configured (TIKTOK_PIXEL_CODE)", { topic, delivery });
     }
     // WOOCOMMERCE_TEST_EVENT_CODE tries the webhook path in Test events without touching POST /events.
     const destination = webDestination(pixel, deps.woocommerce.testEventCode ?? deps.ingest.testEventCode);
@@ -129,10 +138,10 @@ export function createWooCommerceHandler(deps: WebhookDeps): HttpHandler {
       const deliveredAt = held.get(entry.id);
       if (deliveredAt !== undefined) {
         const order = prepared.event.properties?.order_id ?? entry.id;
-        return skip(`order ${order} was already sent to TikTok on ${isoTime(deliveredAt)}`, { topic, delivery, eventId: entry.id });
+        return skip("already_sent", `order ${order} was already sent to TikTok on ${isoTime(deliveredAt)}`, { topic, delivery, eventId: entry.id });
       }
     }
-    const { failedIds } = await deps.queue.send([entry]);
+    const { failedIds } = await deps.queue.send([entry], { deadline: request.deadline });
     if (failedIds.length > 0) {
       // The relay's own outage: WooCommerce will show the failed delivery, and the next update of the order
       // (or a re-sent webhook) carries the same event_id.
@@ -147,7 +156,15 @@ export function createWooCommerceHandler(deps: WebhookDeps): HttpHandler {
     };
   }
 
-  function skip(reason: string, log: Record<string, unknown>) {
-    return { statusCode: 200, body: { skipped: reason }, log: { ...log, skipped: reason } };
+  function skip(why: WebhookSkipReason, reason: string, log: Record<string, unknown>) {
+    deps.record?.({ kind: "skipped", reason: why });
+    return { statusCode: 200, body: { skipped: reason }, log: { ...log, skipped: reason, reason: why } };
+  }
+
+  function refuse(statusCode: number, why: WebhookRefusalReason, error: string) {
+    deps.record?.({ kind: "refused", reason: why });
+    return { statusCode, body: { error }, log: { refused: why } };
   }
 }
+
+const WRONG_SIGNATURE = "invalid X-WC-Webhook-Signature: the webhook's secret in WooCommerce must equal the relay's webhook secret";

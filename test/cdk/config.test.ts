@@ -3,16 +3,20 @@ import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { describe, expect, it } from "vitest";
 import { RELAY_CONFIG_DEFAULTS } from "../../lib/config";
 import { RelayConfigError, readRelayConfig } from "../../lib/read-config";
+import { TEST_PIXEL } from "../support/synth";
 
-const read = (context: Record<string, unknown>) => readRelayConfig(new App({ context }).node);
+/** A deploy's context: with a pixel, as every real one must have (or allowNoPixel), unless the test says otherwise. */
+const read = (context: Record<string, unknown>) => readRelayConfig(new App({ context: { pixelCode: TEST_PIXEL, ...context } }).node);
 
 describe("readRelayConfig", () => {
-  it("returns the documented defaults when no context is given", () => {
+  it("returns the documented defaults when nothing but the pixel is given", () => {
     expect(read({})).toEqual({
       ...RELAY_CONFIG_DEFAULTS,
+      pixelCode: TEST_PIXEL,
       testEventCode: undefined,
       alarmEmail: undefined,
       tiktokTokenSecretArn: undefined,
+      tiktokTokenSecretKmsKeyArn: undefined,
     });
     expect(RELAY_CONFIG_DEFAULTS).toMatchObject({
       pixelCode: "",
@@ -28,6 +32,12 @@ describe("readRelayConfig", () => {
       logRetentionDays: 30,
       apiThrottleRate: 100,
       apiThrottleBurst: 200,
+      woocommerceThrottleRate: 10,
+      woocommerceThrottleBurst: 20,
+      reserveSenderConcurrency: true,
+      allowNoPixel: false,
+      api4xxAlarmPercent: 5,
+      maxBodyBytes: 3_080_192,
     });
   });
 
@@ -146,7 +156,11 @@ describe("readRelayConfig", () => {
     ["noEventsAlarmHours", "169", "an integer from 0 to 168"],
     ["api5xxAlarmPercent", "0", "an integer from 1 to 100"],
     ["authorizerCacheSeconds", "7200", "an integer from 0 to 3600"],
-    ["maxBodyBytes", "10485760", "an integer from 1024 to 6291456"],
+    ["maxBodyBytes", "5242880", "an integer from 1024 to 3080192"],
+    ["api4xxAlarmPercent", "0", "an integer from 1 to 100"],
+    ["woocommerceThrottleRate", "0", "an integer from 1 to 10000"],
+    ["allowNoPixel", "sure", "true or false"],
+    ["tiktokTokenSecretKmsKeyArn", "alias/aws/secretsmanager", "a KMS key ARN"],
     ["corsAllowOrigins", "http://shop.example", "https origins only"],
     ["corsAllowOrigins", "https://shop.example,*", "https origins only"],
     ["queueKmsKeyArn", "alias/relay", "a KMS key ARN"],
@@ -187,5 +201,33 @@ describe("readRelayConfig", () => {
   it("accepts a complete secret ARN for an existing token secret", () => {
     const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:tiktok-token-AbC123";
     expect(read({ tiktokTokenSecretArn: arn }).tiktokTokenSecretArn).toBe(arn);
+  });
+
+  it("accepts the customer-managed key of an existing token secret, and only with that secret", () => {
+    const arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:tiktok-token-AbC123";
+    const key = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555";
+    expect(read({ tiktokTokenSecretArn: arn, tiktokTokenSecretKmsKeyArn: key }).tiktokTokenSecretKmsKeyArn).toBe(key);
+    expect(() => read({ tiktokTokenSecretKmsKeyArn: key })).toThrow(
+      /tiktokTokenSecretKmsKeyArn: only means something with tiktokTokenSecretArn/,
+    );
+  });
+});
+
+describe("deploy guard: the pixel", () => {
+  it("refuses a synth without pixelCode, saying to keep it in cdk.json or to allow it explicitly", () => {
+    for (const context of [{}, { pixelCode: "" }, { allowNoPixel: "false" }]) {
+      expect(() => readRelayConfig(new App({ context }).node)).toThrow(RelayConfigError);
+    }
+    expect(() => readRelayConfig(new App({ context: {} }).node)).toThrow(/pixelCode: not set.*cdk\.json.*-c allowNoPixel=true/s);
+  });
+
+  it("allows no pixel when the operator says so (every event carries its own pixel_code)", () => {
+    for (const allowNoPixel of ["true", true]) {
+      expect(readRelayConfig(new App({ context: { allowNoPixel } }).node)).toMatchObject({ pixelCode: "", allowNoPixel: true });
+    }
+  });
+
+  it("does not need allowNoPixel when there is a pixel", () => {
+    expect(read({}).pixelCode).toBe(TEST_PIXEL);
   });
 });

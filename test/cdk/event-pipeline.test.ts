@@ -152,16 +152,77 @@ describe("customer-managed queue encryption", () => {
     }
   });
 
-  it("lets the ingest function encrypt and the sender decrypt with that key only", () => {
-    const kmsStatements = Object.values(custom.template.findResources("AWS::IAM::Policy"))
-      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[])
-      .filter((s) => [s.Action].flat().some((a) => a.startsWith("kms:")));
-    expect(kmsStatements.length).toBeGreaterThanOrEqual(2);
-    for (const statement of kmsStatements) expect(statement.Resource).toBe(keyArn);
-    expect(kmsStatements.flatMap((s) => [s.Action].flat())).toEqual(expect.arrayContaining(["kms:Decrypt", "kms:GenerateDataKey*"]));
+  /** The KMS actions a function's role has, and on what. */
+  const kmsGrants = (fn: { role?: unknown }) => {
+    const statements = roleStatements(custom.template, custom.id(fn.role as never)).filter((s) =>
+      actions(s).some((a) => a.startsWith("kms:")),
+    );
+    return { actions: [...new Set(statements.flatMap(actions))].sort(), resources: [...new Set(statements.map((s) => s.Resource))] };
+  };
+
+  it("gives producers kms:GenerateDataKey and kms:Decrypt, the two SQS needs to send, and nothing more", () => {
+    for (const producer of [custom.stack.ingestFunction, custom.stack.woocommerce.webhookFunction]) {
+      expect(kmsGrants(producer)).toEqual({ actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [keyArn] });
+    }
+  });
+
+  it("gives the sender kms:Decrypt to receive and kms:GenerateDataKey to move events to the DLQ", () => {
+    expect(kmsGrants(custom.stack.pipeline.senderFunction)).toEqual({
+      actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+      resources: [keyArn],
+    });
+  });
+
+  it("grants no kms:Encrypt, kms:ReEncrypt* or wildcard action to anyone, and nothing to the authorizer", () => {
+    const all = Object.values(custom.template.findResources("AWS::IAM::Policy")).flatMap((p) =>
+      (p.Properties.PolicyDocument.Statement as Statement[]).flatMap(actions),
+    );
+    expect(all.filter((a) => a.startsWith("kms:")).sort()).not.toContain("kms:Encrypt");
+    expect(all.filter((a) => /^kms:.*\*/.test(a) || a.startsWith("kms:ReEncrypt"))).toEqual([]);
+    expect(kmsGrants(custom.stack.authorizerFunction).actions).toEqual([]);
   });
 
   it("refuses something that is not a KMS key ARN", () => {
     expect(() => synth({ queueKmsKeyArn: "alias/my-key" })).toThrow(/queueKmsKeyArn/);
+  });
+});
+
+describe("what holds data survives cdk destroy and a change of logical id", () => {
+  it.each([
+    ["events queue", queueId],
+    ["DLQ", dlqId],
+  ])("%s is retained (DeletionPolicy and UpdateReplacePolicy)", (_name, logicalId) => {
+    expect(template.toJSON().Resources[logicalId]).toMatchObject({ DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" });
+  });
+
+  it("retains the ingest key, the TikTok token and the WooCommerce webhook secret", () => {
+    const secrets = Object.values(template.findResources("AWS::SecretsManager::Secret"));
+    expect(secrets).toHaveLength(3);
+    for (const secret of secrets) expect(secret).toMatchObject({ DeletionPolicy: "Retain", UpdateReplacePolicy: "Retain" });
+  });
+});
+
+describe("reserved concurrency", () => {
+  it("reserves the sender's maximum concurrency for it, so nothing else in the account can starve it", () => {
+    template.hasResourceProperties("AWS::Lambda::Function", {
+      Environment: { Variables: Match.objectLike({ TIKTOK_ACCESS_TOKEN_SECRET_ARN: Match.anyValue() }) },
+      ReservedConcurrentExecutions: 2,
+    });
+    const custom = synth({ senderMaxConcurrency: "7" });
+    expect(
+      custom.template.toJSON().Resources[custom.id(custom.stack.pipeline.senderFunction)].Properties.ReservedConcurrentExecutions,
+    ).toBe(7);
+    // The event source never runs more than the reservation: Lambda never throttles the sender for it.
+    custom.template.hasResourceProperties("AWS::Lambda::EventSourceMapping", { ScalingConfig: { MaximumConcurrency: 7 } });
+  });
+
+  it("reserves nothing for the functions that answer callers (an API throttle caps them), nor with reserveSenderConcurrency=false", () => {
+    for (const fn of [stack.ingestFunction, stack.authorizerFunction, stack.woocommerce.webhookFunction]) {
+      expect(template.toJSON().Resources[id(fn)].Properties.ReservedConcurrentExecutions).toBeUndefined();
+    }
+    const off = synth({ reserveSenderConcurrency: "false" });
+    expect(
+      off.template.toJSON().Resources[off.id(off.stack.pipeline.senderFunction)].Properties.ReservedConcurrentExecutions,
+    ).toBeUndefined();
   });
 });

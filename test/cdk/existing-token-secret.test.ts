@@ -29,3 +29,34 @@ describe("with an existing TikTok token secret (tiktokTokenSecretArn)", () => {
     expect(template.findOutputs("TikTokTokenSecretArn").TikTokTokenSecretArn?.Value).toBe(tokenArn);
   });
 });
+
+describe("with an existing token secret under a customer-managed key (tiktokTokenSecretKmsKeyArn)", () => {
+  const keyArn = "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555";
+  const custom = synthRelay({ tiktokTokenSecretArn: tokenArn, tiktokTokenSecretKmsKeyArn: keyArn });
+  const senderRole = custom.stack.getLogicalId(custom.stack.pipeline.senderFunction.role!.node.defaultChild as never);
+
+  it("lets the sender decrypt with that key, through Secrets Manager only", () => {
+    custom.template.hasResourceProperties("AWS::IAM::Policy", {
+      Roles: [{ Ref: senderRole }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: "kms:Decrypt",
+            Resource: keyArn,
+            Condition: {
+              StringEquals: { "kms:ViaService": { "Fn::Join": ["", ["secretsmanager.", { Ref: "AWS::Region" }, ".amazonaws.com"]] } },
+            },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it("grants no KMS action without it (a secret under the AWS managed key needs none)", () => {
+    const kms = Object.values(template.findResources("AWS::IAM::Policy"))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[] }[])
+      .flatMap((s) => [s.Action].flat())
+      .filter((a) => a.startsWith("kms:"));
+    expect(kms).toEqual([]);
+  });
+});

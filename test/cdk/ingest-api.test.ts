@@ -33,7 +33,7 @@ describe("ingest API", () => {
       AuthorizationType: "CUSTOM",
       AuthorizerId: { Ref: id(stack.edge.node.findChild("KeyAuthorizer") as never) },
       RequestValidatorId: Match.anyValue(),
-      RequestModels: { "application/json": Match.anyValue() },
+      RequestModels: { $default: Match.anyValue() },
       RequestParameters: { "method.request.header.Authorization": true },
       Integration: {
         Type: "AWS_PROXY",
@@ -63,6 +63,16 @@ describe("ingest API", () => {
           MetricsEnabled: true,
           DataTraceEnabled: false,
         }),
+        // POST /woocommerce's own, tighter limits; its metrics and error logs as the stage's (an override replaces them).
+        {
+          HttpMethod: "POST",
+          ResourcePath: "/~1woocommerce",
+          ThrottlingRateLimit: 10,
+          ThrottlingBurstLimit: 20,
+          MetricsEnabled: true,
+          LoggingLevel: "ERROR",
+          DataTraceEnabled: false,
+        },
       ],
       AccessLogSetting: { DestinationArn: { "Fn::GetAtt": [Match.stringLikeRegexp("^IngestAccessLogs"), "Arn"] } },
     });
@@ -128,11 +138,17 @@ describe("key authorizer", () => {
     }
   });
 
-  it("validates the body as a JSON object before the function runs", () => {
+  it("validates the body as a JSON object before the function runs, whatever its content type", () => {
     template.hasResourceProperties("AWS::ApiGateway::RequestValidator", { ValidateRequestBody: true, ValidateRequestParameters: true });
-    template.hasResourceProperties("AWS::ApiGateway::Model", {
-      ContentType: "application/json",
-      Schema: Match.objectLike({ type: "object" }),
+    const [modelId] = Object.keys(
+      template.findResources("AWS::ApiGateway::Model", { Properties: { Schema: Match.objectLike({ type: "object" }) } }),
+    );
+    // "$default": a body sent as text/plain or form data is validated too, so only JSON reaches the function
+    // (its escaped size is at most twice its size: README, Limits).
+    template.hasResourceProperties("AWS::ApiGateway::Method", {
+      HttpMethod: "POST",
+      AuthorizationType: "CUSTOM",
+      RequestModels: { $default: { Ref: modelId } },
     });
   });
 });
@@ -194,10 +210,13 @@ describe("ingest permissions", () => {
 });
 
 describe("API throttling from context", () => {
-  it("follows apiThrottleRate and apiThrottleBurst", () => {
-    const custom = synth({ apiThrottleRate: "20", apiThrottleBurst: "40" });
+  it("follows apiThrottleRate and apiThrottleBurst for the stage, woocommerceThrottleRate and woocommerceThrottleBurst for /woocommerce", () => {
+    const custom = synth({ apiThrottleRate: "20", apiThrottleBurst: "40", woocommerceThrottleRate: "2", woocommerceThrottleBurst: "4" });
     custom.template.hasResourceProperties("AWS::ApiGateway::Stage", {
-      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 })],
+      MethodSettings: [
+        Match.objectLike({ ResourcePath: "/*", ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }),
+        Match.objectLike({ ResourcePath: "/~1woocommerce", HttpMethod: "POST", ThrottlingRateLimit: 2, ThrottlingBurstLimit: 4 }),
+      ],
     });
   });
 });

@@ -1,4 +1,4 @@
-import { Match } from "aws-cdk-lib/assertions";
+import { Annotations, Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { synthRelay } from "../support/synth";
 
@@ -16,18 +16,33 @@ const queueName = (queue: { node: { defaultChild?: unknown } }) => [
 const functionName = (fn: { node: { defaultChild?: unknown } }) => [{ Name: "FunctionName", Value: { Ref: id(fn) } }];
 const sender = [{ Name: "service", Value: "tiktok-relay-sender" }];
 
+const DEFAULT_ALARMS = [
+  "authorizerErrors",
+  "authorizerThrottles",
+  "dlqNotEmpty",
+  "events4xxRate",
+  "events5xxRate",
+  "ingestErrors",
+  "ingestThrottles",
+  "ledgerErrors",
+  "oldestMessageTooOld",
+  "senderErrors",
+  "senderThrottles",
+  "tiktokFailing",
+  "tiktokRejections",
+  "woocommerce4xxRate",
+  "woocommerce5xxRate",
+  "woocommerceErrors",
+  "woocommerceOrdersUnsendable",
+  "woocommerceOrdersWithoutPixel",
+  "woocommerceSignatureFailures",
+  "woocommerceThrottles",
+];
+
 describe("alarms", () => {
-  it("exposes each alarm by name; NoEventsReceived is off by default", () => {
-    expect(Object.keys(stack.monitoring.alarms).sort()).toEqual([
-      "api5xxRate",
-      "dlqNotEmpty",
-      "ledgerErrors",
-      "oldestMessageTooOld",
-      "senderErrors",
-      "senderThrottles",
-      "tiktokRejections",
-    ]);
-    template.resourceCountIs("AWS::CloudWatch::Alarm", 7);
+  it("exposes each alarm by name; NoEventsReceived and WeakPurchaseMatch are off by default", () => {
+    expect(Object.keys(stack.monitoring.alarms).sort()).toEqual(DEFAULT_ALARMS);
+    template.resourceCountIs("AWS::CloudWatch::Alarm", DEFAULT_ALARMS.length);
     expect(template.findResources("AWS::CloudWatch::Alarm", { Properties: { MetricName: "NumberOfMessagesSent" } })).toEqual({});
   });
 
@@ -52,6 +67,12 @@ describe("alarms", () => {
       ["sender", "LedgerErrors", [{ Name: "service", Value: "tiktok-relay-sender" }]],
       ["woocommerce", "LedgerErrors", [{ Name: "service", Value: "tiktok-relay-woocommerce" }]],
     ]);
+  });
+
+  it("points every alarm at the topic, on alarm and when it is over", () => {
+    for (const resource of Object.values(template.findResources("AWS::CloudWatch::Alarm"))) {
+      expect(resource.Properties).toMatchObject(notify);
+    }
   });
 
   it("DlqNotEmpty: fires as soon as one event sits in the DLQ", () => {
@@ -87,44 +108,69 @@ describe("alarms", () => {
   });
 
   it.each([
-    ["senderErrors", "Relay-SenderErrors", "Errors"],
-    ["senderThrottles", "Relay-SenderThrottles", "Throttles"],
-  ] as const)("%s: fires on any %s sender invocation in 5 minutes", (name, alarmName, metricName) => {
-    expect(alarm(stack.monitoring.alarms[name])).toMatchObject({
-      AlarmName: alarmName,
-      Namespace: "AWS/Lambda",
-      MetricName: metricName,
-      Dimensions: functionName(stack.pipeline.senderFunction),
-      Statistic: "Sum",
-      Period: 300,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: "GreaterThanOrEqualToThreshold",
-      TreatMissingData: "notBreaching",
-      ...notify,
-    });
+    ["sender", "Sender"],
+    ["ingest", "Ingest"],
+    ["authorizer", "Authorizer"],
+    ["woocommerce", "WooCommerce"],
+  ] as const)("%s: errors and throttles each fire on the first in 5 minutes", (name, prefix) => {
+    const fn = {
+      sender: stack.pipeline.senderFunction,
+      ingest: stack.ingestFunction,
+      authorizer: stack.authorizerFunction,
+      woocommerce: stack.woocommerce.webhookFunction,
+    }[name];
+    for (const [kind, metricName] of [
+      ["Errors", "Errors"],
+      ["Throttles", "Throttles"],
+    ] as const) {
+      const key = `${name}${kind}` as keyof typeof stack.monitoring.alarms;
+      expect(alarm(stack.monitoring.alarms[key]!)).toMatchObject({
+        AlarmName: `Relay-${prefix}${kind}`,
+        Namespace: "AWS/Lambda",
+        MetricName: metricName,
+        Dimensions: functionName(fn),
+        Statistic: "Sum",
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: "GreaterThanOrEqualToThreshold",
+        TreatMissingData: "notBreaching",
+        ...notify,
+      });
+    }
   });
 
-  it("Api5xxRate: fires when more than 1% of the stage's requests answer 5xx over 5 minutes", () => {
-    const api = stack.edge.api;
-    expect(alarm(stack.monitoring.alarms.api5xxRate)).toMatchObject({
-      AlarmName: "Relay-Api5xxRate",
-      Namespace: "AWS/ApiGateway",
-      MetricName: "5XXError",
-      Dimensions: [
-        { Name: "ApiName", Value: stack.resolve(api.restApiName) },
-        { Name: "Stage", Value: { Ref: id(api.deploymentStage) } },
-      ],
-      // API Gateway records 0 or 1 per request: the average is the share of 5xx.
-      Statistic: "Average",
-      Period: 300,
-      EvaluationPeriods: 1,
-      Threshold: 0.01,
-      ComparisonOperator: "GreaterThanThreshold",
-      TreatMissingData: "notBreaching",
-      ...notify,
-    });
-  });
+  it.each([
+    ["events4xxRate", "Relay-EventsApi4xxRate", "4XXError", "/events", 0.05],
+    ["events5xxRate", "Relay-EventsApi5xxRate", "5XXError", "/events", 0.01],
+    ["woocommerce4xxRate", "Relay-WooCommerceApi4xxRate", "4XXError", "/woocommerce", 0.05],
+    ["woocommerce5xxRate", "Relay-WooCommerceApi5xxRate", "5XXError", "/woocommerce", 0.01],
+  ] as const)(
+    "%s: fires when the route's share of %s... over 5 minutes passes its percentage",
+    (key, alarmName, metricName, resource, threshold) => {
+      const api = stack.edge.api;
+      expect(alarm(stack.monitoring.alarms[key])).toMatchObject({
+        AlarmName: alarmName,
+        Namespace: "AWS/ApiGateway",
+        MetricName: metricName,
+        // The method's own metrics (detailed metrics are on for the stage and for /woocommerce's override).
+        Dimensions: [
+          { Name: "ApiName", Value: stack.resolve(api.restApiName) },
+          { Name: "Method", Value: "POST" },
+          { Name: "Resource", Value: resource },
+          { Name: "Stage", Value: { Ref: id(api.deploymentStage) } },
+        ],
+        // API Gateway records 0 or 1 per request: the average is the share.
+        Statistic: "Average",
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: threshold,
+        ComparisonOperator: "GreaterThanThreshold",
+        TreatMissingData: "notBreaching",
+        ...notify,
+      });
+    },
+  );
 
   it("TikTokRejections: fires on any event TikTok refused, from the sender's total (no Code dimension)", () => {
     expect(alarm(stack.monitoring.alarms.tiktokRejections)).toMatchObject({
@@ -142,10 +188,78 @@ describe("alarms", () => {
     });
   });
 
+  it("TikTokFailing: fires when retries outnumber deliveries in 3 of 5 minutes, long before the DLQ", () => {
+    const props = alarm(stack.monitoring.alarms.tiktokFailing);
+    expect(props).toMatchObject({
+      AlarmName: "Relay-TikTokFailing",
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      TreatMissingData: "notBreaching",
+      ...notify,
+    });
+    const metrics = props.Metrics as {
+      Id: string;
+      Expression?: string;
+      MetricStat?: { Metric: Record<string, unknown>; Period: number };
+    }[];
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe("IF(FILL(retried, 0) > FILL(delivered, 0), 1, 0)");
+    expect(metrics.filter((m) => m.MetricStat).map((m) => [m.Id, m.MetricStat!.Metric, m.MetricStat!.Period])).toEqual([
+      ["retried", { Namespace: "TikTokEventsRelay/Relay", MetricName: "EventsRetried", Dimensions: sender }, 60],
+      ["delivered", { Namespace: "TikTokEventsRelay/Relay", MetricName: "EventsDelivered", Dimensions: sender }, 60],
+    ]);
+  });
+
+  const woo = (reason: string) => [
+    { Name: "Reason", Value: reason },
+    { Name: "service", Value: "tiktok-relay-woocommerce" },
+  ];
+
+  it("WooCommerceSignatureFailures: fires at the first signed delivery refused (wrong secret, or none on the relay)", () => {
+    const props = alarm(stack.monitoring.alarms.woocommerceSignatureFailures);
+    expect(props).toMatchObject({
+      AlarmName: "Relay-WooCommerceSignatureFailures",
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      TreatMissingData: "notBreaching",
+      ...notify,
+    });
+    const metrics = props.Metrics as {
+      Id: string;
+      Expression?: string;
+      MetricStat?: { Metric: { MetricName: string; Dimensions: unknown } };
+    }[];
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe("FILL(wrong, 0) + FILL(noSecret, 0)");
+    expect(metrics.filter((m) => m.MetricStat).map((m) => [m.MetricStat!.Metric.MetricName, m.MetricStat!.Metric.Dimensions])).toEqual([
+      ["DeliveriesRefused", woo("signature_wrong")],
+      ["DeliveriesRefused", woo("no_secret")],
+    ]);
+  });
+
+  it.each([
+    ["woocommerceOrdersWithoutPixel", "Relay-WooCommerceOrdersWithoutPixel", "no_pixel"],
+    ["woocommerceOrdersUnsendable", "Relay-WooCommerceOrdersUnsendable", "cannot_send"],
+  ] as const)("%s: fires on the first paid order skipped for it", (key, alarmName, reason) => {
+    expect(alarm(stack.monitoring.alarms[key])).toMatchObject({
+      AlarmName: alarmName,
+      Namespace: "TikTokEventsRelay/Relay",
+      MetricName: "OrdersSkipped",
+      Dimensions: woo(reason),
+      Statistic: "Sum",
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      TreatMissingData: "notBreaching",
+      ...notify,
+    });
+  });
+
   it("names alarms after the stack and tells the reader what to do", () => {
     for (const resource of Object.values(template.findResources("AWS::CloudWatch::Alarm"))) {
       expect(resource.Properties.AlarmName).toMatch(/^Relay-/);
-      expect(resource.Properties.AlarmDescription.length).toBeGreaterThan(40);
+      expect(resource.Properties.AlarmDescription.length).toBeGreaterThan(80);
     }
   });
 });
@@ -171,7 +285,7 @@ describe("NoEventsReceived alarm (noEventsAlarmHours > 0)", () => {
       AlarmActions: [{ Ref: six.id(six.stack.monitoring.alarmTopic) }],
       OKActions: [{ Ref: six.id(six.stack.monitoring.alarmTopic) }],
     });
-    six.template.resourceCountIs("AWS::CloudWatch::Alarm", 8);
+    six.template.resourceCountIs("AWS::CloudWatch::Alarm", DEFAULT_ALARMS.length + 1);
   });
 
   it("keeps a one-hour period up to the 168-hour maximum (CloudWatch's 7-day limit for periods ≥ 1 h)", () => {
@@ -181,15 +295,24 @@ describe("NoEventsReceived alarm (noEventsAlarmHours > 0)", () => {
   });
 });
 
-describe("api5xxAlarmPercent", () => {
-  const custom = synth({ api5xxAlarmPercent: "5" });
+describe("api5xxAlarmPercent and api4xxAlarmPercent", () => {
+  const custom = synth({ api5xxAlarmPercent: "5", api4xxAlarmPercent: "20" });
 
-  it("sets the 5xx share that fires the alarm", () => {
-    expect(custom.alarm(custom.stack.monitoring.alarms.api5xxRate)).toMatchObject({
-      MetricName: "5XXError",
-      Statistic: "Average",
-      Threshold: 0.05,
-    });
+  it("set the shares that fire each route's alarms", () => {
+    for (const key of ["events5xxRate", "woocommerce5xxRate"] as const) {
+      expect(custom.alarm(custom.stack.monitoring.alarms[key])).toMatchObject({
+        MetricName: "5XXError",
+        Statistic: "Average",
+        Threshold: 0.05,
+      });
+    }
+    for (const key of ["events4xxRate", "woocommerce4xxRate"] as const) {
+      expect(custom.alarm(custom.stack.monitoring.alarms[key])).toMatchObject({
+        MetricName: "4XXError",
+        Statistic: "Average",
+        Threshold: 0.2,
+      });
+    }
   });
 });
 
@@ -205,8 +328,13 @@ describe("alarm topic", () => {
     });
   });
 
-  it("has no subscription unless alarmEmail is set", () => {
+  it("has no subscription unless alarmEmail is set, and then synth warns that alarms would go unseen", () => {
     template.resourceCountIs("AWS::SNS::Subscription", 0);
+    Annotations.fromStack(stack).hasWarning(
+      "/Relay/Monitoring/AlarmTopic",
+      Match.stringLikeRegexp("Nobody is subscribed to the alarm topic.*alarmEmail"),
+    );
+    expect(Annotations.fromStack(custom.stack).findWarning("*", Match.stringLikeRegexp("Nobody is subscribed"))).toEqual([]);
   });
 
   it("subscribes alarmEmail and follows oldestMessageAgeAlarmSeconds", () => {
@@ -339,7 +467,7 @@ describe("dashboard", () => {
     const [status, ...more] = widgets.filter((w) => w.type === "alarm");
     expect(more).toEqual([]);
     const expected = Object.values(stack.monitoring.alarms).map((a) => `<${id(a)}.Arn>`);
-    expect(expected).toHaveLength(8);
+    expect(expected).toHaveLength(DEFAULT_ALARMS.length + 1);
     expect(status!.properties.alarms).toEqual(expected);
   });
 });

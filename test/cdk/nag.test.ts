@@ -18,7 +18,10 @@ const EVERY_OPTION = {
   noEventsAlarmHours: "6",
   testEventCode: "TEST123",
 };
-const EXISTING_TOKEN = { tiktokTokenSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:tiktok-token-AbCdEf" };
+const EXISTING_TOKEN = {
+  tiktokTokenSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:tiktok-token-AbCdEf",
+  tiktokTokenSecretKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555",
+};
 
 function checkedApp(context: Record<string, unknown>) {
   const app = new App({ context: { "aws:cdk:bundling-stacks": [], pixelCode: "C4ABCDEFGH12345", ...context } });
@@ -37,6 +40,10 @@ describe("cdk-nag", () => {
     ["the default stack", {}],
     ["every option on", EVERY_OPTION],
     ["an existing token secret", EXISTING_TOKEN],
+    [
+      "no pixel (allowNoPixel) and no reserved concurrency",
+      { pixelCode: undefined, allowNoPixel: "true", reserveSenderConcurrency: "false" },
+    ],
   ])("finds nothing unacknowledged in %s, and synth succeeds", (_name, context) => {
     const { app, findings } = checkedApp(context);
     expect(findings()).toEqual([]);

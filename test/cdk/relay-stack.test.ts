@@ -51,7 +51,7 @@ describe("RelayStack functions", () => {
         Variables: {
           EVENTS_QUEUE_URL: { Ref: queueId },
           INGEST_API_KEY_SECRET_ARN: Match.absent(),
-          MAX_BODY_BYTES: "5242880",
+          MAX_BODY_BYTES: "3080192",
           CORS_ALLOW_ORIGINS: Match.absent(),
           TIKTOK_PIXEL_CODE: "C4ABCDEFGH12345",
           TIKTOK_TEST_EVENT_CODE: Match.absent(),
@@ -127,6 +127,7 @@ describe("RelayStack outputs", () => {
     expect(Object.keys(outputs)).toEqual(
       expect.arrayContaining([
         "ApiUrl",
+        "ApiId",
         "EventsQueueUrl",
         "DeadLetterQueueUrl",
         "IngestApiKeySecretArn",
@@ -139,6 +140,9 @@ describe("RelayStack outputs", () => {
     expect(outputs.IngestApiKeySecretArn?.Value).toEqual({ Ref: ingestKeyId });
     expect(outputs.TikTokTokenSecretArn?.Value).toEqual({ Ref: tokenId });
     expect(outputs.AlarmTopicArn?.Value).toEqual({ Ref: id(stack.monitoring.alarmTopic) });
+    // What revoking an ingest key at once needs (README, Deploy).
+    expect(outputs.ApiId?.Value).toEqual({ Ref: id(stack.edge.api) });
+    expect(outputs.ApiId?.Description).toContain("aws apigateway flush-stage-authorizers-cache --rest-api-id <this> --stage-name v1");
   });
 
   it("points ApiUrl at POST /events on the v1 stage", () => {
@@ -154,6 +158,8 @@ describe("RelayStack with optional settings", () => {
   const optionalApp = new App({
     context: {
       "aws:cdk:bundling-stacks": [],
+      // No pixel on purpose (events then carry their own): the functions get an empty TIKTOK_PIXEL_CODE.
+      allowNoPixel: "true",
       testEventCode: "TEST12345",
       allowCustomEvents: "true",
       defaultPhoneCountry: "GB",

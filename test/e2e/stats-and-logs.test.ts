@@ -63,6 +63,7 @@ describe("stats and logs", () => {
       rejected_by_reason: { "invalid:event": 1 },
       delivered: 3,
       already_delivered: 0,
+      dry_run: 0,
       retried: 0,
       dead_lettered: 0,
       ledger_errors: 0,

@@ -6,6 +6,7 @@ import { sqsEventQueue } from "../../lambdas/aws/sqs-event-queue";
 import { readIngestConfig } from "../../lambdas/core/config";
 import type { EventQueue } from "../../lambdas/core/event-queue";
 import { silentLog } from "../../lambdas/core/log";
+import type { WebhookOutcome } from "../../lambdas/core/reports";
 import { readWooCommerceConfig } from "../../lambdas/woocommerce/config";
 import { signBody } from "../../lambdas/woocommerce/signature";
 import { createWooCommerceHandler } from "../../lambdas/woocommerce/webhook";
@@ -31,15 +32,28 @@ beforeAll(async () => {
 afterAll(() => queues.close());
 beforeEach(() => takeAll(queues.client, queues.eventsQueueUrl));
 
-function webhook(options: { secrets?: string[]; queue?: EventQueue; now?: number; env?: Record<string, string> } = {}) {
+function webhook(
+  options: {
+    secrets?: string[];
+    queue?: EventQueue;
+    now?: number;
+    env?: Record<string, string>;
+    record?: (outcome: WebhookOutcome) => void;
+    secretReads?: { count: number };
+  } = {},
+) {
   return restHandler(
     createWooCommerceHandler({
       ingest: readIngestConfig({ TIKTOK_PIXEL_CODE: PIXEL, ...options.env }),
       woocommerce: readWooCommerceConfig(options.env ?? {}),
-      secrets: async () => options.secrets ?? [SECRET],
+      secrets: async () => {
+        if (options.secretReads) options.secretReads.count++;
+        return options.secrets ?? [SECRET];
+      },
       queue: options.queue ?? sqsEventQueue(queues.client, queues.eventsQueueUrl),
       log: silentLog,
       now: () => options.now ?? paidAt + 600,
+      record: options.record,
     }),
   );
 }
@@ -217,5 +231,58 @@ describe("WooCommerce webhook", () => {
   it("answers 503 when the queue refuses the event (the relay's outage, not the shop's)", async () => {
     const refusing: EventQueue = { send: async (entries) => ({ failedIds: entries.map((entry) => entry.id) }) };
     expect(answer(await webhook({ queue: refusing })(delivery(guestOrder))).status).toBe(503);
+  });
+});
+
+describe("WooCommerce webhook: what nobody is told otherwise (counted by reason, alarmed in AWS)", () => {
+  const recorder = () => {
+    const outcomes: WebhookOutcome[] = [];
+    return { outcomes, record: (outcome: WebhookOutcome) => outcomes.push(outcome) };
+  };
+
+  it.each([
+    ["an unsigned delivery", delivery(guestOrder, {}, null), 401, "unsigned"],
+    ["a header that cannot be a signature", delivery(guestOrder, { "X-WC-Webhook-Signature": "not-a-signature" }), 401, "signature_wrong"],
+    ["a signed body over MAX_BODY_BYTES", delivery(Buffer.alloc(20_000, 0x20), {}), 413, "too_large"],
+  ] as const)("refuses %s before reading the secret or hashing the body", async (_case, event, status, reason) => {
+    const { outcomes, record } = recorder();
+    const secretReads = { count: 0 };
+    const result = answer(await webhook({ record, secretReads, env: { MAX_BODY_BYTES: "16384" } })(event));
+    expect(result.status).toBe(status);
+    expect(secretReads.count).toBe(0);
+    expect(outcomes).toEqual([{ kind: "refused", reason }]);
+    expect(await queued()).toEqual([]);
+  });
+
+  it("counts a wrong signature and a missing secret, the failures WooCommerce disables a webhook for", async () => {
+    const { outcomes, record } = recorder();
+    expect(answer(await webhook({ record })(delivery(guestOrder, {}, "another-secret"))).status).toBe(401);
+    expect(answer(await webhook({ record, secrets: [] })(delivery(guestOrder))).status).toBe(401);
+    expect(outcomes).toEqual([
+      { kind: "refused", reason: "signature_wrong" },
+      { kind: "refused", reason: "no_secret" },
+    ]);
+  });
+
+  it("counts each skipped delivery by a reason from a fixed list, never the order's text", async () => {
+    const { outcomes, record } = recorder();
+    await webhook({ record })(delivery(fixture("order-pending.json")));
+    await webhook({ record })(delivery(guestOrder, { "X-WC-Webhook-Topic": "coupon.created" }));
+    await webhook({ record })(delivery(Buffer.from("<html>")));
+    await webhook({ record, env: { TIKTOK_PIXEL_CODE: "" } })(delivery(guestOrder));
+    const unsendable = Buffer.from(JSON.stringify({ ...order, currency: "XYZ" }));
+    expect(answer(await webhook({ record })(delivery(unsendable))).body.skipped).toMatch(/cannot be sent/);
+    expect(outcomes.map((outcome) => outcome.reason)).toEqual(["not_a_purchase", "unhandled_topic", "not_json", "no_pixel", "cannot_send"]);
+    expect(outcomes.every((outcome) => outcome.kind === "skipped")).toBe(true);
+    expect(await queued()).toEqual([]);
+  });
+
+  it("records nothing for an accepted order or the creation ping", async () => {
+    const { outcomes, record } = recorder();
+    expect(answer(await webhook({ record })(delivery(guestOrder))).status).toBe(200);
+    const ping = proxyEvent("POST", "/woocommerce", { "Content-Type": "application/x-www-form-urlencoded" }, "webhook_id=7", false);
+    expect(answer(await webhook({ record })(ping)).body).toEqual({ ok: true, ping: true });
+    expect(outcomes).toEqual([]);
+    await queued();
   });
 });
