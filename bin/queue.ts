@@ -6,20 +6,21 @@ import { localQueueOptions, startLocalQueues } from "../local/sqs-server";
 // of what was delivered across restarts of the pipeline (they live as long as this process).
 
 let queues: Awaited<ReturnType<typeof startLocalQueues>>;
+let ledger: Awaited<ReturnType<typeof startLocalLedger>>;
 try {
   queues = await startLocalQueues(localQueueOptions(process.env));
+  ledger = await startLocalLedger(localLedgerOptions(process.env));
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
   const busy = /EADDRINUSE.*:(\d+)/.exec(message)?.[1];
   // One line with the fix, not a stack trace.
   console.error(
     busy
-      ? `cannot start: port ${busy} is in use (another queue server?). Choose another: SQS_PORT=9325 npm run queue`
+      ? `cannot start: port ${busy} is in use (another queue server?). Choose others: SQS_PORT=9325 DYNAMODB_PORT=8001 npm run queue`
       : `cannot start: ${message}`,
   );
   process.exit(1);
 }
-const ledger = await startLocalLedger(localLedgerOptions(process.env));
 console.log(
   [
     `SQS-protocol server on ${queues.endpoint}`,

@@ -6,11 +6,11 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
+import { SERVICES } from "../lambdas/contract";
 import type { RelayConfig } from "./config";
 import { flowRows, matchQualityRow } from "./dashboard-rows";
 import type { EdgeMetrics, RouteName } from "./edge";
 import { senderMetric, serviceMetric, strongPurchaseShare, webhookMetric } from "./relay-metrics";
-import { SERVICES } from "../lambdas/contract";
 
 export interface MonitoringProps {
   /** The API's request metrics (requests, 4XX, 5XX, overall and per route), whatever the API's flavour. */

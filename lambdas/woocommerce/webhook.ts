@@ -138,7 +138,11 @@ export function createWooCommerceHandler(deps: WebhookDeps): HttpHandler {
       const deliveredAt = held.get(entry.id);
       if (deliveredAt !== undefined) {
         const order = prepared.event.properties?.order_id ?? entry.id;
-        return skip("already_sent", `order ${order} was already sent to TikTok on ${isoTime(deliveredAt)}`, { topic, delivery, eventId: entry.id });
+        return skip("already_sent", `order ${order} was already sent to TikTok on ${isoTime(deliveredAt)}`, {
+          topic,
+          delivery,
+          eventId: entry.id,
+        });
       }
     }
     const { failedIds } = await deps.queue.send([entry], { deadline: request.deadline });

@@ -25,7 +25,7 @@ describe("dry run (no TIKTOK_ACCESS_TOKEN)", () => {
     const logs: string[] = [];
     const printed: string[] = [];
     const pipeline = await startLocalPipeline({
-      env: { PORT: "0", SQS_PORT: "0", INGEST_API_KEY: "k", SENDER_BATCHING_WINDOW_MS: "100" },
+      env: { PORT: "0", SQS_PORT: "0", DYNAMODB_PORT: "0", INGEST_API_KEY: "k", SENDER_BATCHING_WINDOW_MS: "100" },
       log: consoleLog((line) => logs.push(line)),
       print: (line) => printed.push(line),
     });
@@ -59,6 +59,7 @@ describe("dry run (no TIKTOK_ACCESS_TOKEN)", () => {
       env: {
         PORT: "0",
         SQS_PORT: "0",
+        DYNAMODB_PORT: "0",
         INGEST_API_KEY: "k",
         TIKTOK_PIXEL_CODE: "C4PIXEL0000000000001",
         TIKTOK_ACCESS_TOKEN: "t",
@@ -100,16 +101,16 @@ describe("a busy SQS port", () => {
     closers.push(() => new Promise((resolve) => squatter.close(resolve)));
     const port = String((squatter.address() as AddressInfo).port);
 
-    const start = await run("bin/local.ts", { SQS_PORT: port, PORT: "0", STATS_INTERVAL_SECONDS: "0" });
+    const start = await run("bin/local.ts", { SQS_PORT: port, PORT: "0", DYNAMODB_PORT: "0", STATS_INTERVAL_SECONDS: "0" });
     expect(start.code).toBe(1);
     expect(start.output.trim()).toBe(
-      `cannot start: port ${port} is in use (another relay?). Choose others: PORT=3001 SQS_PORT=9325 npm start`,
+      `cannot start: port ${port} is in use (another relay?). Choose others: PORT=3001 SQS_PORT=9325 DYNAMODB_PORT=8001 npm start`,
     );
 
-    const queue = await run("bin/queue.ts", { SQS_PORT: port });
+    const queue = await run("bin/queue.ts", { SQS_PORT: port, DYNAMODB_PORT: "0" });
     expect(queue.code).toBe(1);
     expect(queue.output.trim()).toBe(
-      `cannot start: port ${port} is in use (another queue server?). Choose another: SQS_PORT=9325 npm run queue`,
+      `cannot start: port ${port} is in use (another queue server?). Choose others: SQS_PORT=9325 DYNAMODB_PORT=8001 npm run queue`,
     );
   });
 });
