@@ -57,12 +57,22 @@ export async function startLocalLedger(options: LocalLedgerOptions): Promise<Loc
     });
   });
   const { port } = server.address() as AddressInfo;
-  const close = () =>
-    new Promise<void>((resolve, reject) => {
+  // dynalite closes its store when the server closes; a request still being answered then throws "Database
+  // is closed" from deep inside it, uncaught. So close() waits (briefly) until no request is in progress.
+  let active = 0;
+  server.on("request", (_request, response) => {
+    active++;
+    response.once("close", () => active--);
+  });
+  const close = async () => {
+    const deadline = Date.now() + 2000;
+    while (active > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise<void>((resolve, reject) => {
       // The client's keep-alive sockets would hold close() open (and the process alive) until they time out.
       server.closeAllConnections();
       server.close((error) => (error ? reject(error) : resolve()));
     });
+  };
   let ledger: LocalLedger;
   try {
     ledger = await connectLedger(`http://127.0.0.1:${port}`);
