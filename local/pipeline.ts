@@ -15,7 +15,7 @@ import { createWooCommerceHandler } from "../lambdas/woocommerce/webhook";
 import { dryRunLog, printingTransport } from "./dry-run";
 import { startEventSource } from "./event-source";
 import { startLocalApi } from "./http-api";
-import { connectQueues, localQueueOptions, producerClientFor, startLocalQueues } from "./sqs-server";
+import { connectQueues, localQueueOptions, startLocalQueues } from "./sqs-server";
 import { LocalStats, type StatsSnapshot } from "./stats";
 
 // `npm start`: the stack's data path on one machine, with the same handlers the Lambdas run.
@@ -68,8 +68,7 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
   const apiKeys = parseKeys(optional(env, ENV.ingestApiKey) ?? LOCAL_DEFAULT_API_KEY);
   const stats = new LocalStats(dryRun);
   const authorizer = createAuthorizer({ apiKeys: async () => apiKeys, log });
-  const producerClient = producerClientFor(queues.endpoint);
-  const eventQueue = sqsEventQueue(producerClient, queues.eventsQueueUrl);
+  const eventQueue = sqsEventQueue(queues.client, queues.eventsQueueUrl);
   const ingest = createIngestHandler({
     config: ingestConfig,
     queue: eventQueue,
@@ -122,7 +121,6 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     });
   } catch (error) {
     await eventSource.stop();
-    producerClient.destroy();
     await queues.close();
     throw error;
   }
@@ -140,7 +138,6 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     async stop() {
       await api.close();
       await eventSource.stop();
-      producerClient.destroy();
       await queues.close();
     },
   };
