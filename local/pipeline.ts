@@ -18,7 +18,7 @@ import { dryRunLog, printingTransport } from "./dry-run";
 import { connectLedger, type LocalLedger, localLedgerOptions, startLocalLedger } from "./dynamo-server";
 import { startEventSource } from "./event-source";
 import { startLocalApi } from "./http-api";
-import { connectQueues, localQueueOptions, producerClientFor, startLocalQueues } from "./sqs-server";
+import { connectQueues, localQueueOptions, startLocalQueues } from "./sqs-server";
 import { LocalStats, type StatsSnapshot } from "./stats";
 
 // `npm start`: the stack's data path on one machine, with the same handlers the Lambdas run.
@@ -91,8 +91,7 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
   const apiKeys = parseKeys(optional(env, ENV.ingestApiKey) ?? LOCAL_DEFAULT_API_KEY);
   const stats = new LocalStats(dryRun);
   const authorizer = createAuthorizer({ apiKeys: async () => apiKeys, log });
-  const producerClient = producerClientFor(queues.endpoint);
-  const eventQueue = sqsEventQueue(producerClient, queues.eventsQueueUrl);
+  const eventQueue = sqsEventQueue(queues.client, queues.eventsQueueUrl);
   const ingest = createIngestHandler({
     config: ingestConfig,
     queue: eventQueue,
@@ -148,7 +147,6 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     });
   } catch (error) {
     await eventSource.stop();
-    producerClient.destroy();
     await queues.close();
     await ledgerServer.close();
     throw error;
@@ -169,7 +167,6 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     async stop() {
       await api.close();
       await eventSource.stop();
-      producerClient.destroy();
       await queues.close();
       await ledgerServer.close();
     },

@@ -1,7 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { CreateQueueCommand, GetQueueUrlCommand, QueueDoesNotExist, SQSClient } from "@aws-sdk/client-sqs";
-import { timedSqsClient } from "../lambdas/aws/sqs-client";
 import { LOCAL_INTEGER_SETTINGS } from "../lambdas/contract";
 import { readSenderConfig, setting } from "../lambdas/core/config";
 import { createRequestHandler } from "./local-aws-sqs";
@@ -110,17 +109,9 @@ export async function connectQueues(endpoint: string, options: Omit<LocalQueueOp
 
 /** An SQS client for the embedded server: no AWS account, no credentials of the user's involved. */
 export function sqsClientFor(endpoint: string): SQSClient {
-  return new SQSClient(localClientConfig(endpoint));
-}
-
-/**
- * The client the local POST /events and POST /woocommerce send with: request timeouts like the Lambdas'
- * (lambdas/aws/sqs-client.ts), so a hung SQS_ENDPOINT ends in a 503 listing what was not queued.
- */
-export function producerClientFor(endpoint: string): SQSClient {
-  return timedSqsClient(localClientConfig(endpoint));
-}
-
-function localClientConfig(endpoint: string) {
-  return { region: REGION, endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } };
+  return new SQSClient({
+    region: REGION,
+    endpoint,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
 }
