@@ -1,6 +1,6 @@
 import { SQSClient, type SQSClientConfig } from "@aws-sdk/client-sqs";
 
-// The SQS client of the functions that answer a caller (POST /events, POST /woocommerce). Without a request
+// The SQS client of the functions (the sender's too: its time budget must hold). Without a request
 // timeout a hung SQS call runs until the function's own timeout, and the caller gets a bare 5xx after some of
 // its batches were queued, instead of the 503 that lists what was and was not queued.
 

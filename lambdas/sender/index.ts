@@ -2,12 +2,12 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
-import { SQSClient } from "@aws-sdk/client-sqs";
 import middy from "@middy/core";
 import { dynamoDbLedger, ledgerClient } from "../aws/dynamodb-ledger";
 import { metricsCounter } from "../aws/metrics";
 import { requiredEnv } from "../aws/required-env";
 import { readSecretString } from "../aws/secret";
+import { timedSqsClient } from "../aws/sqs-client";
 import { sqsSenderQueue } from "../aws/sqs-sender-queue";
 import { ENV } from "../contract";
 import { optional, readLedgerConfig, readSenderConfig } from "../core/config";
@@ -32,7 +32,8 @@ const send = createSenderHandler({
     get: () => readSecretString(tokenSecretArn),
     refresh: () => readSecretString(tokenSecretArn, true),
   },
-  queue: sqsSenderQueue(new SQSClient({}), requiredEnv(ENV.eventsQueueUrl), requiredEnv(ENV.deadLetterQueueUrl), logger),
+  // With request timeouts too: a hung DLQ move or visibility change must not eat the invocation's time budget.
+  queue: sqsSenderQueue(timedSqsClient(), requiredEnv(ENV.eventsQueueUrl), requiredEnv(ENV.deadLetterQueueUrl), logger),
   ledger: ledgerTable
     ? new LedgerGuard(dynamoDbLedger(ledgerClient({}), ledgerTable, ledgerConfig), ledgerConfig.scope, logger, (n) =>
         count("LedgerErrors", n),
