@@ -17,6 +17,7 @@ try {
       `  ingest:      POST ${pipeline.eventsUrl}   (Authorization: Bearer ${key})`,
       `  WooCommerce: POST ${pipeline.woocommerceUrl}   (${process.env[ENV.webhookSecret]?.trim() ? "signed with WOOCOMMERCE_WEBHOOK_SECRET" : "set WOOCOMMERCE_WEBHOOK_SECRET to accept webhooks"})`,
       `  stats:       GET ${pipeline.apiUrl}/stats`,
+      `  health:      GET ${pipeline.apiUrl}/health   (no key, no data: for monitors)`,
       `  SQS endpoint: ${pipeline.sqsEndpoint}   (AWS_ENDPOINT_URL_SQS=${pipeline.sqsEndpoint})`,
       `  events queue: ${pipeline.eventsQueueUrl}`,
       `  DLQ:          ${pipeline.deadLetterQueueUrl}`,

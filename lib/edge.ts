@@ -16,8 +16,8 @@ export interface EdgeFunctions {
   readonly woocommerce: IFunction;
 }
 
-/** A route of the relay's API: "events" (POST /events) or "woocommerce" (POST /woocommerce). */
-export type RouteName = keyof typeof ROUTES;
+/** A route of the relay's API that carries events: "events" (POST /events) or "woocommerce" (POST /woocommerce). */
+export type RouteName = Exclude<keyof typeof ROUTES, "health">;
 
 /** Request metrics, with the statistic and period the caller asks for. */
 export interface RequestMetrics {

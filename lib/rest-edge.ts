@@ -3,7 +3,7 @@ import * as apigateway from "aws-cdk-lib/aws-apigateway";
 import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { GATEWAY_MESSAGES, ROUTES } from "../lambdas/contract";
+import { GATEWAY_MESSAGES, HEALTH_BODY, ROUTES } from "../lambdas/contract";
 import type { RelayConfig } from "./config";
 import type { EdgeFunctions, EdgeMetrics, RelayEdge, RequestMetrics, RouteName } from "./edge";
 
@@ -159,6 +159,7 @@ export class RestEdge extends Construct implements RelayEdge {
       route: (route) => routeMetrics(methods[route]),
     } satisfies Record<keyof RequestMetrics, (options?: cloudwatch.MetricOptions) => cloudwatch.Metric> & Pick<EdgeMetrics, "route">;
 
+    this.addHealthCheck();
     this.addGatewayResponses();
     this.acknowledge(post, config);
   }
@@ -184,6 +185,28 @@ export class RestEdge extends Construct implements RelayEdge {
       Validations.of(this.api.deploymentStage).acknowledge({
         id: "Serverless-APIGWXrayEnabled",
         reason: "X-Ray tracing is optional (-c tracing=true): it costs per trace and the access logs and metrics cover operations.",
+      });
+    }
+  }
+
+  /**
+   * GET /health: answered by API Gateway itself (a mock integration), unauthenticated and with no data, so a
+   * monitor can check the relay's URL without a key and without running (or paying for) a function.
+   */
+  private addHealthCheck(): void {
+    const health = this.api.root.addResource(ROUTES.health.slice(1)).addMethod(
+      "GET",
+      new apigateway.MockIntegration({
+        requestTemplates: { "application/json": '{"statusCode": 200}' },
+        integrationResponses: [{ statusCode: "200", responseTemplates: { "application/json": JSON.stringify(HEALTH_BODY) } }],
+      }),
+      { methodResponses: [{ statusCode: "200" }] },
+    );
+    for (const rule of ["AwsSolutions-APIG4", "AwsSolutions-COG4"]) {
+      Validations.of(health).acknowledge({
+        id: rule,
+        reason:
+          'GET /health answers a constant {"ok": true} from a mock integration: no function runs and no data is returned, so monitors may call it without a key.',
       });
     }
   }

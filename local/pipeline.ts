@@ -4,7 +4,7 @@ import { restHandler } from "../lambdas/aws/api-gateway";
 import { dynamoDbLedger } from "../lambdas/aws/dynamodb-ledger";
 import { sqsEventQueue } from "../lambdas/aws/sqs-event-queue";
 import { sqsSenderQueue } from "../lambdas/aws/sqs-sender-queue";
-import { ENV, LOCAL_INTEGER_SETTINGS, ROUTES } from "../lambdas/contract";
+import { ENV, HEALTH_BODY, LOCAL_INTEGER_SETTINGS, ROUTES } from "../lambdas/contract";
 import { optional, readIngestConfig, readLedgerConfig, readSenderConfig, setting } from "../lambdas/core/config";
 import { LedgerGuard } from "../lambdas/core/ledger-guard";
 import type { Log } from "../lambdas/core/log";
@@ -137,6 +137,9 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
       [`POST ${ROUTES.events}`]: { handler: restHandler(ingest), authorizer },
       // Authenticated by its HMAC signature inside the handler, as in AWS.
       [`POST ${ROUTES.woocommerce}`]: { handler: restHandler(woocommerce) },
+      [`GET ${ROUTES.health}`]: {
+        handler: async () => ({ statusCode: 200, headers: { "Content-Type": "application/json" }, body: JSON.stringify(HEALTH_BODY) }),
+      },
       "GET /stats": {
         handler: async () => ({
           statusCode: 200,

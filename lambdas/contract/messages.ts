@@ -8,11 +8,16 @@ export const GATEWAY_MESSAGES = {
   badRequestBody: 'body must be one JSON event object or {"data": [events]}',
   tooLarge: "request body too large: API Gateway accepts at most 10 MB; post fewer events per request",
   throttled: "too many requests: slow down and retry (the relay's API throttling limits were reached)",
-  noRoute: "no such route: the relay answers POST /events and POST /woocommerce",
+  noRoute: "no such route: the relay answers POST /events, POST /woocommerce and GET /health",
 } as const;
+
+/** What GET /health answers, in AWS (a mock integration) and locally. */
+export const HEALTH_BODY = { ok: true } as const;
 
 /** Routes of the relay's API, the same on every edge (REST API, local server). */
 export const ROUTES = {
+  /** Unauthenticated liveness check: answers {"ok": true} and nothing else (no data, no function run). */
+  health: "/health",
   events: "/events",
   woocommerce: "/woocommerce",
 } as const;

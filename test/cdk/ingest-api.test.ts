@@ -45,9 +45,9 @@ describe("ingest API", () => {
     });
   });
 
-  it("exposes POST /events and POST /woocommerce only: no CORS preflight by default, nothing on the root", () => {
+  it("exposes POST /events, POST /woocommerce and GET /health only: no CORS preflight by default, nothing on the root", () => {
     const methods = Object.values(template.findResources("AWS::ApiGateway::Method"));
-    expect(methods.map((m) => m.Properties.HttpMethod)).toEqual(["POST", "POST"]);
+    expect(methods.map((m) => m.Properties.HttpMethod)).toEqual(["POST", "POST", "GET"]);
     template.resourcePropertiesCountIs("AWS::ApiGateway::Method", { HttpMethod: "OPTIONS" }, 0);
   });
 
