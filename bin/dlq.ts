@@ -1,3 +1,4 @@
+import "./node-notice";
 import { dlqUrlOf, parseDlqArgs } from "../cli/args";
 import { createClients } from "../cli/clients";
 import { runDlq } from "../cli/commands";

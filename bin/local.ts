@@ -1,3 +1,4 @@
+import "./node-notice";
 import { ENV, LOCAL_INTEGER_SETTINGS } from "../lambdas/contract";
 import { setting } from "../lambdas/core/config";
 import { consoleLog } from "../local/console-log";

@@ -1,3 +1,4 @@
+import "./node-notice";
 import { localLedgerOptions, startLocalLedger } from "../local/dynamo-server";
 import { localQueueOptions, startLocalQueues } from "../local/sqs-server";
 

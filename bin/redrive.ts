@@ -1,3 +1,4 @@
+import "./node-notice";
 import { dlqUrlOf, parseRedriveArgs } from "../cli/args";
 import { createClients } from "../cli/clients";
 import { runRedrive } from "../cli/commands";

@@ -1,3 +1,4 @@
+import "./node-notice";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { guarded } from "../cli/errors";
 import { runTrace } from "../cli/trace";
