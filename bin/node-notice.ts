@@ -6,6 +6,8 @@ const major = Number(process.versions.node.split(".")[0]);
 if (process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED === undefined) {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
   if (major < 22) {
-    process.stderr.write(`note: Node ${process.versions.node} works, but AWS SDK releases after January 2027 need Node 22: upgrade when you can.\n`);
+    process.stderr.write(
+      `note: Node ${process.versions.node} works, but AWS SDK releases after January 2027 need Node 22: upgrade when you can.\n`,
+    );
   }
 }
