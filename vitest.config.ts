@@ -5,6 +5,7 @@ import { defineConfig } from "vitest/config";
 export const UNIT_TESTS = [
   "test/core/**",
   "test/contract/**",
+  "test/docs/**",
   "test/handlers/**",
   "test/woocommerce/**",
   "test/cdk/**",
