@@ -3,7 +3,7 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
-import { restHandler } from "../aws/api-gateway";
+import { apiGatewayHandler } from "../aws/api-gateway";
 import { publishIngestReport } from "../aws/ingest-metrics";
 import { requiredEnv } from "../aws/required-env";
 import { timedSqsClient } from "../aws/sqs-client";
@@ -29,4 +29,4 @@ const ingest = createIngestHandler({
   observe: (report) => publishIngestReport(metrics, report, destinations),
 });
 
-export const handler = middy(restHandler(ingest)).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(apiGatewayHandler(ingest)).use(injectLambdaContext(logger)).use(logMetrics(metrics));
