@@ -64,7 +64,7 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     }
     let body: unknown;
     try {
-      body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+      body = JSON.parse(UTF8.decode(bytes));
     } catch (error) {
       const why = error instanceof SyntaxError ? jsonErrorWithoutInput(error) : "not UTF-8";
       refuse("body_not_json");
@@ -85,13 +85,16 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     const defaults = { ...deps.config, testEventCode: envelope.testEventCode ?? deps.config.testEventCode };
     let consentDenied = 0;
     const withoutDestination = new Set<number>();
-    for (const [index, input] of envelope.events.entries()) {
-      const prepared = prepareEvent(input, index, { ...deps.config, nowSeconds, batch: envelope.target });
+    // One options object per request, not a copy of the config per event (a 1,000-event request made 1,000).
+    const options = { ...deps.config, nowSeconds, batch: envelope.target };
+    for (let index = 0; index < envelope.events.length; index++) {
+      const input = envelope.events[index];
+      const prepared = prepareEvent(input, index, options);
       if (!prepared.ok) {
-        issues.push(...prepared.issues);
+        for (const issue of prepared.issues) issues.push(issue);
         continue;
       }
-      warnings.push(...prepared.warnings);
+      for (const warning of prepared.warnings) warnings.push(warning);
       if (prepared.dropped) {
         consentDenied++;
         continue;
@@ -153,6 +156,9 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     );
   }
 }
+
+/** Strict UTF-8 (an invalid byte is an error, not U+FFFD); made once: decode() without streaming keeps no state. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * V8 quotes a piece of the input in some JSON errors ('Unexpected token 'j', "john@exam"...'): that could be
