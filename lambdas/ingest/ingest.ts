@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import type { IngestRefusalReason } from "../contract";
 import type { IngestConfig } from "../core/config";
 import { destinationFor, type EventTarget, readBatchTarget } from "../core/event-destination";
@@ -64,7 +65,9 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     }
     let body: unknown;
     try {
-      body = JSON.parse(UTF8.decode(bytes));
+      // isUtf8 (simdutf) then toString is several times faster than a fatal TextDecoder on a 1 MB body.
+      if (!isUtf8(bytes)) throw new Error("not UTF-8");
+      body = JSON.parse(bytes.toString("utf8"));
     } catch (error) {
       const why = error instanceof SyntaxError ? jsonErrorWithoutInput(error) : "not UTF-8";
       refuse("body_not_json");
@@ -156,9 +159,6 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     );
   }
 }
-
-/** Strict UTF-8 (an invalid byte is an error, not U+FFFD); made once: decode() without streaming keeps no state. */
-const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * V8 quotes a piece of the input in some JSON errors ('Unexpected token 'j', "john@exam"...'): that could be
