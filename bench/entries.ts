@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { APIGatewayProxyResult, Context, SQSBatchResponse } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
+import { RELAY_CONFIG_DEFAULTS } from "../lib/config";
 import { serve } from "./child";
 import { ingestRequest, queuedEntries, requestBody, sqsEventOf } from "./fixtures";
 import { cpuMs, median } from "./measure";
@@ -26,7 +27,8 @@ export interface EntryFigures {
 mockClient(SecretsManagerClient).on(GetSecretValueCommand).resolves({ SecretString: "bench-token" });
 
 let requestNumber = 0;
-const context = (memoryMb: number): Context =>
+/** `remainingMs`: the function's timeout, as Lambda reports it at the start (the sender plans its requests by it). */
+const context = (memoryMb: number, remainingMs = 10_000): Context =>
   ({
     functionName: "TikTokEventsRelay-Function-AbCdEf123456",
     functionVersion: "$LATEST",
@@ -36,7 +38,7 @@ const context = (memoryMb: number): Context =>
     logGroupName: "/aws/lambda/TikTokEventsRelay-Function-AbCdEf123456",
     logStreamName: "2026/01/01/[$LATEST]0123456789abcdef0123456789abcdef",
     callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => 10_000,
+    getRemainingTimeInMillis: () => remainingMs,
   }) as unknown as Context;
 
 /** Runs `invoke` with everything it writes to stdout kept instead of printed. */
@@ -101,7 +103,11 @@ serve(
       const entries = await queuedEntries(size, "entry-sender");
       const batch = sqsEventOf(entries);
       return measure(runs, async () => {
-        const response = await handler(batch, context(Number(process.env.BENCH_SENDER_MEMORY_MB)));
+        // The stack's sender timeout: with less, the sender would not start a TikTok request it could not finish.
+        const response = await handler(
+          batch,
+          context(Number(process.env.BENCH_SENDER_MEMORY_MB), RELAY_CONFIG_DEFAULTS.senderTimeoutSeconds * 1000),
+        );
         if (response.batchItemFailures.length > 0) throw new Error(`sender entry failed ${response.batchItemFailures.length} events`);
       });
     },

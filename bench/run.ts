@@ -27,6 +27,7 @@ const knobs = {
   BENCH_LOAD_MAX_EVENTS: knob("BENCH_LOAD_MAX_EVENTS", 1_000_000, 1),
   BENCH_DRAIN_SECONDS: knob("BENCH_DRAIN_SECONDS", 30, 1),
   BENCH_BATCHING_WINDOW_MS: knob("BENCH_BATCHING_WINDOW_MS", 200),
+  BENCH_CAPACITY_TIKTOK_MS: knob("BENCH_CAPACITY_TIKTOK_MS", 300, 1),
 };
 
 const t0 = performance.now();
@@ -86,6 +87,13 @@ if (sender) {
     ),
   );
   if (ledger) sections.push(ledger);
+  const capacity = await section("capacity", async () =>
+    (await import("./capacity")).benchCapacity(
+      { ...interleaving, tiktokMs: knobs.BENCH_CAPACITY_TIKTOK_MS, ingestMs: cost?.ingestBilledMs },
+      progress,
+    ),
+  );
+  if (capacity) sections.push(capacity);
 } else {
   failures.push("cost: skipped, it needs the sender's figures");
 }
@@ -107,7 +115,7 @@ const load = await section("load", async () =>
 if (load) sections.push(load);
 
 // Summary in the order a reader asks: is it fast, does it batch, does it start quickly, what does it cost.
-const order = ["Ingest", "Sender", "Cold start", "Cost", "Load (local)"];
+const order = ["Ingest", "Sender", "Cold start", "Cost", "Capacity", "Load (local)"];
 const summary = sections.flatMap((s) => s.summary).sort((a, b) => order.indexOf(a.section) - order.indexOf(b.section));
 const cpu = os.cpus()[0]?.model.trim() ?? "unknown CPU";
 const report = [

@@ -1,5 +1,5 @@
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
-import { DEFAULTS, INTEGER_SETTINGS, LOCAL_INTEGER_SETTINGS } from "../lambdas/contract";
+import { type ApiFlavour, DEFAULTS, INTEGER_SETTINGS, LOCAL_INTEGER_SETTINGS } from "../lambdas/contract";
 
 /**
  * Everything a user can tune, read from CDK context (`cdk.json` "context" or `-c key=value`) by
@@ -184,6 +184,14 @@ export interface RelayConfig {
    */
   readonly authorizerCacheSeconds: number;
   /**
+   * The API in front of the functions: "rest" (API Gateway REST API: AWS WAF, a body model checked before the
+   * function runs, JSON gateway responses; $3.50 per million requests) or "http" (HTTP API: $1.00 per million
+   * requests, no WAF web ACL, no body model, its own `{"message"}` bodies for 401/403/429). Changing it gives
+   * the relay new URLs.
+   * @default "rest"
+   */
+  readonly api: ApiFlavour;
+  /**
    * Browser origins allowed to call the API (CORS), comma-separated https origins. Never `*`.
    * @default - none: CORS off, server-to-server calls only
    */
@@ -320,6 +328,7 @@ export const RELAY_CONFIG_DEFAULTS = {
   woocommerceThrottleBurst: 20,
   maxBodyBytes: INTEGER_SETTINGS.maxBodyBytes.default,
   authorizerCacheSeconds: 300,
+  api: DEFAULTS.apiFlavour,
   corsAllowOrigins: [] as readonly string[],
   tracing: false,
   waf: false,

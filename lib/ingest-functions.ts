@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { Duration, Validations } from "aws-cdk-lib";
+import * as lambda from "aws-cdk-lib/aws-lambda";
 import type { ISecret } from "aws-cdk-lib/aws-secretsmanager";
 import type { IQueue } from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
@@ -36,6 +37,8 @@ export class IngestFunction extends RelayFunction {
       memorySize: config.ingestMemoryMb,
       logRetentionDays: config.logRetentionDays,
       traced: config.tracing,
+      // Invoked once per request: Lambda's START/END/REPORT lines would outweigh the function's own log line.
+      systemLogLevel: lambda.SystemLogLevel.WARN,
       environment: {
         [ENV.eventsQueueUrl]: props.queue.queueUrl,
         [INTEGER_SETTINGS.maxBodyBytes.env]: String(config.maxBodyBytes),

@@ -1,6 +1,8 @@
 import { RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Node } from "constructs";
 import {
+  API_FLAVOURS,
+  type ApiFlavour,
   COUNTRY_CODE,
   EVENT_ID_TEMPLATE,
   EVENT_SET_ID,
@@ -181,6 +183,14 @@ export function readRelayConfig(node: Node): RelayConfig {
     );
   }
 
+  const apiRaw: unknown = node.tryGetContext("api");
+  const api = apiRaw === undefined || apiRaw === null ? RELAY_CONFIG_DEFAULTS.api : String(apiRaw).trim().toLowerCase();
+  if (!(API_FLAVOURS as readonly string[]).includes(api)) problem("api", apiRaw, `${API_FLAVOURS.join(" or ")}`);
+  // AWS WAF attaches to REST API stages, never to HTTP APIs: refuse rather than deploy without the firewall asked for.
+  if (api === "http" && boolean("waf")) {
+    problems.push("  - waf: an HTTP API (-c api=http) cannot take an AWS WAF web ACL. Fix: -c api=rest, or drop -c waf=true.");
+  }
+
   const corsRaw: unknown = node.tryGetContext("corsAllowOrigins");
   const corsAllowOrigins = (Array.isArray(corsRaw) ? corsRaw.map(String) : typeof corsRaw === "string" ? corsRaw.split(",") : [])
     .map((origin) => origin.trim())
@@ -322,6 +332,7 @@ export function readRelayConfig(node: Node): RelayConfig {
     woocommerceThrottleBurst: integer("woocommerceThrottleBurst"),
     maxBodyBytes: integer("maxBodyBytes"),
     authorizerCacheSeconds: integer("authorizerCacheSeconds"),
+    api: api as ApiFlavour,
     corsAllowOrigins,
     tracing: boolean("tracing"),
     queueKmsKeyArn,

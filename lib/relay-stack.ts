@@ -4,6 +4,7 @@ import type { Construct } from "constructs";
 import type { RelayConfig } from "./config";
 import { DeliveryLedgerTable } from "./delivery-ledger";
 import { EventPipeline } from "./event-pipeline";
+import { HttpEdge } from "./http-edge";
 import { AuthorizerFunction, IngestFunction } from "./ingest-functions";
 import { Monitoring } from "./monitoring";
 import { RestEdge, STAGE_NAME } from "./rest-edge";
@@ -34,8 +35,8 @@ export class RelayStack extends Stack {
   public readonly ingestFunction: IngestFunction;
   /** The bearer-key check in front of POST /events. */
   public readonly authorizerFunction: AuthorizerFunction;
-  /** The API that routes requests to the functions (a REST API). */
-  public readonly edge: RestEdge;
+  /** The API that routes requests to the functions: a REST API, or an HTTP API with `-c api=http`. */
+  public readonly edge: RestEdge | HttpEdge;
   public readonly monitoring: Monitoring;
   public readonly woocommerce: WooCommerceWebhook;
   /** Present with `-c waf=true`. */
@@ -84,11 +85,10 @@ export class RelayStack extends Stack {
     this.ingestFunction = new IngestFunction(this, "IngestFunction", { queue: this.pipeline.queue, config });
     this.authorizerFunction = new AuthorizerFunction(this, "AuthorizerFunction", { apiKeySecret: this.ingestApiKeySecret, config });
     this.woocommerce = new WooCommerceWebhook(this, "WooCommerce", { queue: this.pipeline.queue, ledger: this.ledger, config });
-    this.edge = new RestEdge(this, "Ingest", {
-      functions: { ingest: this.ingestFunction, authorizer: this.authorizerFunction, woocommerce: this.woocommerce.webhookFunction },
-      config,
-    });
-    if (config.waf) {
+    const functions = { ingest: this.ingestFunction, authorizer: this.authorizerFunction, woocommerce: this.woocommerce.webhookFunction };
+    this.edge =
+      config.api === "http" ? new HttpEdge(this, "HttpIngest", { functions, config }) : new RestEdge(this, "Ingest", { functions, config });
+    if (config.waf && this.edge instanceof RestEdge) {
       this.firewall = new ApiFirewall(this, "Firewall", { stage: this.edge.api.deploymentStage, rateLimit: config.wafRateLimit });
     }
     this.monitoring = new Monitoring(this, "Monitoring", {
@@ -106,8 +106,11 @@ export class RelayStack extends Stack {
 
     new CfnOutput(this, "ApiUrl", { value: this.edge.eventsUrl, description: "POST events here" });
     new CfnOutput(this, "ApiId", {
-      value: this.edge.api.restApiId,
-      description: `To revoke a removed ingest key at once: aws apigateway flush-stage-authorizers-cache --rest-api-id <this> --stage-name ${STAGE_NAME}`,
+      value: this.edge instanceof RestEdge ? this.edge.api.restApiId : this.edge.api.apiId,
+      description:
+        this.edge instanceof RestEdge
+          ? `To revoke a removed ingest key at once: aws apigateway flush-stage-authorizers-cache --rest-api-id <this> --stage-name ${STAGE_NAME}`
+          : "HTTP API: a removed ingest key stays valid until the authorizer cache (authorizerCacheSeconds) expires",
     });
     new CfnOutput(this, "EventsQueueUrl", { value: this.pipeline.queue.queueUrl });
     new CfnOutput(this, "DeadLetterQueueUrl", { value: this.pipeline.deadLetterQueue.queueUrl });

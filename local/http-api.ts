@@ -1,14 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { AUTHORIZER_FAILURE_MESSAGE, type Authorizer, UNAUTHORIZED_MESSAGE } from "../lambdas/authorizer/authorize";
-import { LAMBDA_INVOKE_PAYLOAD_BYTES } from "../lambdas/contract";
+import { httpApiAuthorizer } from "../lambdas/authorizer/either-shape";
+import { API_FLAVOURS, type ApiFlavour, DEFAULTS, ENV, LAMBDA_INVOKE_PAYLOAD_BYTES } from "../lambdas/contract";
 import { hasLoopbackHost } from "./loopback";
 
-// Plays API Gateway's REST proxy integration on loopback: each request becomes the event the ingest
-// Lambda receives in AWS, and the handler's result becomes the response.
+// Plays API Gateway on loopback: each request becomes the event the ingest Lambda receives in AWS (a REST
+// proxy event, or an HTTP API's payload 2.0 with API_FLAVOUR=http), and the handler's result the response.
 
-export type ProxyHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+export type ProxyHandler = (
+  event: APIGatewayProxyEvent | APIGatewayProxyEventV2,
+) => Promise<APIGatewayProxyResult | APIGatewayProxyStructuredResultV2>;
 
 export interface Route {
   handler: ProxyHandler;
@@ -19,14 +22,23 @@ export interface Route {
 /** API Gateway refuses payloads over 10 MB before the function runs; so does this server. */
 const API_GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
 
+/** API_FLAVOUR: which event shape the handlers get, as behind the stack's `-c api=rest|http`. */
+export function readApiFlavour(env: Record<string, string | undefined>): ApiFlavour {
+  const value = env[ENV.apiFlavour]?.trim().toLowerCase() || DEFAULTS.apiFlavour;
+  if (!(API_FLAVOURS as readonly string[]).includes(value)) {
+    throw new Error(`${ENV.apiFlavour}=${env[ENV.apiFlavour]} is not an API flavour: use ${API_FLAVOURS.join(" or ")}`);
+  }
+  return value as ApiFlavour;
+}
+
 export interface LocalApi {
   url: string;
   close(): Promise<void>;
 }
 
-export async function startLocalApi(port: number, routes: Record<string, Route>): Promise<LocalApi> {
+export async function startLocalApi(port: number, routes: Record<string, Route>, flavour: ApiFlavour = "rest"): Promise<LocalApi> {
   const server: Server = createServer((request, response) => {
-    handle(request, response, routes).catch((error: unknown) => {
+    handle(request, response, routes, flavour).catch((error: unknown) => {
       send(response, 500, { error: `local API failed: ${error instanceof Error ? error.message : String(error)}` });
     });
   });
@@ -45,7 +57,7 @@ export async function startLocalApi(port: number, routes: Record<string, Route>)
   };
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse, routes: Record<string, Route>) {
+async function handle(request: IncomingMessage, response: ServerResponse, routes: Record<string, Route>, flavour: ApiFlavour) {
   // A page in the user's browser reaching this server by DNS rebinding would send its own host name: with
   // the public default key (local-dev-key) it could otherwise post events that the relay sends to TikTok.
   if (!hasLoopbackHost(request.headers)) {
@@ -74,11 +86,22 @@ async function handle(request: IncomingMessage, response: ServerResponse, routes
   );
   // Raw bytes travel base64-encoded, as API Gateway does for binary payloads, so that a body that is not
   // UTF-8 reaches the handler exactly as sent.
-  const event = proxyEvent(request.method ?? "GET", path, headers, body.toString("base64"), true);
-  if (route.authorizer) {
-    const decision = await authorize(route.authorizer, event);
-    if ("status" in decision) return send(response, decision.status, { error: decision.error });
-    event.requestContext = { authorizer: decision.context } as unknown as APIGatewayProxyEvent["requestContext"];
+  const method = request.method ?? "GET";
+  let event: APIGatewayProxyEvent | APIGatewayProxyEventV2;
+  if (flavour === "http") {
+    event = httpApiEvent(method, path, headers, body.toString("base64"), true);
+    if (route.authorizer) {
+      const decision = await authorizeHttpApi(route.authorizer, event);
+      if ("status" in decision) return send(response, decision.status, { message: decision.message });
+      (event.requestContext as { authorizer?: unknown }).authorizer = { lambda: decision.context };
+    }
+  } else {
+    event = proxyEvent(method, path, headers, body.toString("base64"), true);
+    if (route.authorizer) {
+      const decision = await authorize(route.authorizer, event);
+      if ("status" in decision) return send(response, decision.status, { error: decision.error });
+      event.requestContext = { authorizer: decision.context } as unknown as APIGatewayProxyEvent["requestContext"];
+    }
   }
   // In AWS the body travels JSON-escaped inside the event, and Lambda refuses an event over its payload limit:
   // API Gateway then answers 413 (after the authorizer, before the function). Escaping grows a body at most
@@ -88,7 +111,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, routes
     awsEventBytes(request.method ?? "POST", path, headers, body) > LAMBDA_INVOKE_PAYLOAD_BYTES;
   if (tooLargeForLambda) return send(response, 413, { message: "Request Too Long" }, true);
   const result = await route.handler(event);
-  response.writeHead(result.statusCode, { "Content-Type": "application/json", ...(result.headers as Record<string, string>) });
+  response.writeHead(result.statusCode ?? 200, { "Content-Type": "application/json", ...(result.headers as Record<string, string>) });
   response.end(result.body);
 }
 
@@ -109,6 +132,28 @@ async function authorize(
   } catch (error) {
     if (error instanceof Error && error.message === "Unauthorized") return { status: 401, error: UNAUTHORIZED_MESSAGE };
     return { status: 503, error: AUTHORIZER_FAILURE_MESSAGE };
+  }
+}
+
+/**
+ * An HTTP API's behaviour around a Lambda authorizer with simple responses. It has no gateway responses to
+ * customise: its own bodies are `{"message": ...}`, a missing identity source is 401, a refusal 403 and a
+ * failing authorizer 500.
+ */
+async function authorizeHttpApi(
+  authorizer: Authorizer,
+  event: APIGatewayProxyEventV2,
+): Promise<{ context: unknown } | { status: number; message: string }> {
+  if (!event.headers.authorization) return { status: 401, message: "Unauthorized" };
+  try {
+    const result = await httpApiAuthorizer(authorizer)({
+      version: "2.0",
+      headers: event.headers,
+      routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${event.requestContext.http.method}${event.rawPath}`,
+    });
+    return result.isAuthorized ? { context: result.context } : { status: 403, message: "Forbidden" };
+  } catch {
+    return { status: 500, message: "Internal Server Error" };
   }
 }
 
@@ -141,6 +186,37 @@ export function proxyEvent(
     isBase64Encoded,
     requestContext: {} as APIGatewayProxyEvent["requestContext"],
   };
+}
+
+/** The event an HTTP API hands the function for one request (payload format 2.0, `$default` stage). */
+export function httpApiEvent(
+  method: string,
+  path: string,
+  headers: Record<string, string | undefined>,
+  body: string,
+  isBase64Encoded: boolean,
+): APIGatewayProxyEventV2 {
+  // HTTP APIs lower-case header names and join repeated headers with ",".
+  const lower: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const key = name.toLowerCase();
+    lower[key] = lower[key] === undefined ? value : `${lower[key]},${value}`;
+  }
+  return {
+    version: "2.0",
+    routeKey: `${method} ${path}`,
+    rawPath: path,
+    rawQueryString: "",
+    headers: lower,
+    body,
+    isBase64Encoded,
+    requestContext: {
+      http: { method, path, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: lower["user-agent"] ?? "" },
+      stage: "$default",
+      routeKey: `${method} ${path}`,
+    } as APIGatewayProxyEventV2["requestContext"],
+  } as APIGatewayProxyEventV2;
 }
 
 function send(response: ServerResponse, status: number, body: unknown, close = false) {

@@ -1,6 +1,6 @@
 import { parseKeys } from "../lambdas/authorizer/api-keys";
 import { createAuthorizer } from "../lambdas/authorizer/authorize";
-import { restHandler } from "../lambdas/aws/api-gateway";
+import { apiGatewayHandler } from "../lambdas/aws/api-gateway";
 import { dynamoDbLedger } from "../lambdas/aws/dynamodb-ledger";
 import { sqsEventQueue } from "../lambdas/aws/sqs-event-queue";
 import { sqsSenderQueue } from "../lambdas/aws/sqs-sender-queue";
@@ -17,7 +17,7 @@ import { createWooCommerceHandler } from "../lambdas/woocommerce/webhook";
 import { dryRunLog, printingTransport } from "./dry-run";
 import { connectLedger, type LocalLedger, localLedgerOptions, startLocalLedger } from "./dynamo-server";
 import { startEventSource } from "./event-source";
-import { startLocalApi } from "./http-api";
+import { readApiFlavour, startLocalApi } from "./http-api";
 import { connectQueues, localQueueOptions, startLocalQueues } from "./sqs-server";
 import { LocalStats, type StatsSnapshot } from "./stats";
 
@@ -133,21 +133,25 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
   const snapshot = () => stats.snapshot(queues.client, queues.eventsQueueUrl, queues.deadLetterQueueUrl);
   let api: Awaited<ReturnType<typeof startLocalApi>>;
   try {
-    api = await startLocalApi(setting(env, LOCAL_INTEGER_SETTINGS.port), {
-      [`POST ${ROUTES.events}`]: { handler: restHandler(ingest), authorizer },
-      // Authenticated by its HMAC signature inside the handler, as in AWS.
-      [`POST ${ROUTES.woocommerce}`]: { handler: restHandler(woocommerce) },
-      [`GET ${ROUTES.health}`]: {
-        handler: async () => ({ statusCode: 200, headers: { "Content-Type": "application/json" }, body: JSON.stringify(HEALTH_BODY) }),
+    api = await startLocalApi(
+      setting(env, LOCAL_INTEGER_SETTINGS.port),
+      {
+        [`POST ${ROUTES.events}`]: { handler: apiGatewayHandler(ingest), authorizer },
+        // Authenticated by its HMAC signature inside the handler, as in AWS.
+        [`POST ${ROUTES.woocommerce}`]: { handler: apiGatewayHandler(woocommerce) },
+        [`GET ${ROUTES.health}`]: {
+          handler: async () => ({ statusCode: 200, headers: { "Content-Type": "application/json" }, body: JSON.stringify(HEALTH_BODY) }),
+        },
+        "GET /stats": {
+          handler: async () => ({
+            statusCode: 200,
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify(await snapshot(), null, 2),
+          }),
+        },
       },
-      "GET /stats": {
-        handler: async () => ({
-          statusCode: 200,
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify(await snapshot(), null, 2),
-        }),
-      },
-    });
+      readApiFlavour(env),
+    );
   } catch (error) {
     await eventSource.stop();
     await queues.close();

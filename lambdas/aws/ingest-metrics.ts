@@ -1,5 +1,5 @@
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-import { DIMENSIONS, INGEST_METRICS, MATCH_METRICS, SERVICES } from "../contract";
+import { type Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { DIMENSIONS, ENV, INGEST_METRICS, MATCH_METRICS, SERVICES } from "../contract";
 import { addToTally, type CoverageTally, emptyTally, keyMetricName, MATCH_KEYS, PURCHASE_EVENTS } from "../core/match-quality";
 import { destinationDimension, eventNameDimension, reasonDimension } from "../core/metric-dimensions";
 import type { IngestReport } from "../core/reports";
@@ -42,25 +42,51 @@ export function publishIngestReport(metrics: Metrics, report: IngestReport, conf
     addToTally(group.tally, event);
     if (PURCHASE_EVENTS.has(event.event)) addToTally(purchases, event);
   }
+  // One EMF document per destination and event name with all its figures; the purchase totals ride in the first
+  // one as a second directive (EMF lets one document feed several dimension sets). A single-event request so
+  // writes one match-quality line instead of two: CloudWatch Logs bills the bytes, not the metrics.
+  let totalsWritten = purchases.events === 0;
   for (const { destination, eventName, tally } of groups.values()) {
-    // One EMF line per destination and event name with all its figures (a singleMetric would carry only one).
-    // The namespace comes from the environment, as for `metrics`.
-    const group = matchQualityMetrics({ [DIMENSIONS.destination]: destination, [DIMENSIONS.eventName]: eventName });
-    group.addMetric(MATCH_METRICS.events, MetricUnit.Count, tally.events);
-    group.addMetric(MATCH_METRICS.coverageScore, MetricUnit.NoUnit, tally.scoreSum / tally.events);
-    group.addMetric(MATCH_METRICS.withStrongKey, MetricUnit.Count, tally.withStrongKey);
-    for (const matchKey of MATCH_KEYS) group.addMetric(keyMetricName(matchKey), MetricUnit.Count, tally.keys[matchKey]);
-    group.publishStoredMetrics();
-  }
-  // Without further dimensions, so one alarm can watch the share of purchases with a strong key across destinations.
-  if (purchases.events > 0) {
-    const totals = matchQualityMetrics({});
-    totals.addMetric(MATCH_METRICS.purchases, MetricUnit.Count, purchases.events);
-    totals.addMetric(MATCH_METRICS.purchasesWithStrongKey, MetricUnit.Count, purchases.withStrongKey);
-    totals.publishStoredMetrics();
+    const values: Record<string, number> = {
+      [MATCH_METRICS.events]: tally.events,
+      [MATCH_METRICS.coverageScore]: tally.scoreSum / tally.events,
+      [MATCH_METRICS.withStrongKey]: tally.withStrongKey,
+    };
+    for (const matchKey of MATCH_KEYS) values[keyMetricName(matchKey)] = tally.keys[matchKey];
+    const directives = [{ dimensions: [SERVICE, DIMENSIONS.destination, DIMENSIONS.eventName], names: Object.keys(values) }];
+    if (!totalsWritten) {
+      values[MATCH_METRICS.purchases] = purchases.events;
+      values[MATCH_METRICS.purchasesWithStrongKey] = purchases.withStrongKey;
+      // Without further dimensions, so one alarm can watch the share of purchases with a strong key across destinations.
+      directives.push({ dimensions: [SERVICE], names: [MATCH_METRICS.purchases, MATCH_METRICS.purchasesWithStrongKey] });
+      totalsWritten = true;
+    }
+    writeEmf(directives, { [DIMENSIONS.destination]: destination, [DIMENSIONS.eventName]: eventName }, values);
   }
 }
 
-function matchQualityMetrics(dimensions: Record<string, string>): Metrics {
-  return new Metrics({ serviceName: SERVICES.matchQuality, defaultDimensions: dimensions });
+const SERVICE = "service";
+
+/** One EMF document on stdout, as Powertools writes them (its own Console on stdout): CloudWatch reads it as metrics. */
+function writeEmf(
+  directives: { dimensions: string[]; names: string[] }[],
+  dimensions: Record<string, string>,
+  values: Record<string, number>,
+): void {
+  const namespace = process.env[ENV.metricsNamespace] ?? "";
+  const unit = (name: string) => (name === MATCH_METRICS.coverageScore ? "None" : "Count");
+  const document = {
+    _aws: {
+      Timestamp: Date.now(),
+      CloudWatchMetrics: directives.map(({ dimensions: set, names }) => ({
+        Namespace: namespace,
+        Dimensions: [set],
+        Metrics: names.map((name) => ({ Name: name, Unit: unit(name) })),
+      })),
+    },
+    [SERVICE]: SERVICES.matchQuality,
+    ...dimensions,
+    ...values,
+  };
+  process.stdout.write(`${JSON.stringify(document)}\n`);
 }

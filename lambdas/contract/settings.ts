@@ -117,9 +117,16 @@ export const ENV = {
   webhookSecret: "WOOCOMMERCE_WEBHOOK_SECRET",
   sqsEndpoint: "SQS_ENDPOINT",
   dynamodbEndpoint: "DYNAMODB_ENDPOINT",
+  /** Which API Gateway event shape the local API builds: "rest" (proxy) or "http" (HTTP API payload 2.0). */
+  apiFlavour: "API_FLAVOUR",
 } as const;
 
+/** The API flavours: a REST API (the default: WAF, request validation) or an HTTP API (cheaper). */
+export const API_FLAVOURS = ["rest", "http"] as const;
+export type ApiFlavour = (typeof API_FLAVOURS)[number];
+
 export const DEFAULTS = {
+  apiFlavour: "rest" as ApiFlavour,
   ledgerScope: "conversions" as "conversions" | "all" | "off",
   defaultPhoneCountry: "US",
   allowCustomEvents: false,

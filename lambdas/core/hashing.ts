@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from "libphonenumber-js";
+import { isSupportedCountry } from "libphonenumber-js";
+import { toE164 } from "./phone-number";
 
 // Normalise + SHA-256 rules from TikTok's Events API guide. A value that already is a SHA-256 hex digest
 // is passed through lower-cased so that callers who hash on their side are never hashed twice.
@@ -37,12 +38,9 @@ export function hashEmail(raw: string): Hashed {
   return hashed(email);
 }
 
-/** E.164 (`+` country code, digits) before hashing; `00` international prefixes are read as `+`. */
+/** E.164 (`+` country code, digits) before hashing; `00` international prefixes are read as `+` (phone-number.ts). */
 export function normalisePhone(raw: string, defaultCountry: string): string | undefined {
-  let value = raw.trim();
-  if (/^00[1-9]/.test(value.replace(/[\s().-]/g, ""))) value = `+${value.replace(/[\s().-]/g, "").slice(2)}`;
-  const parsed = parsePhoneNumberFromString(value, defaultCountry as CountryCode);
-  return parsed?.isValid() ? parsed.number : undefined;
+  return toE164(raw, defaultCountry);
 }
 
 /**

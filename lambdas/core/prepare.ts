@@ -175,7 +175,8 @@ function addDefaults(event: TikTokEvent, incoming: IncomingEvent, options: Prepa
 }
 
 function ttclidFromUrl(url: string | undefined): string | undefined {
-  if (!url || !URL.canParse(url)) return undefined;
+  // Most landing URLs carry no click id: skip parsing them (a URL parse per event cost as much as a hash).
+  if (!url?.includes("ttclid") || !URL.canParse(url)) return undefined;
   const value = new URL(url).searchParams.get("ttclid")?.trim();
   return value && value.length <= LIMITS.text ? value : undefined;
 }

@@ -3,7 +3,8 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
-import { restHandler } from "../aws/api-gateway";
+import { apiGatewayHandler } from "../aws/api-gateway";
+import { CompactLogFormatter } from "../aws/compact-log";
 import { publishIngestReport } from "../aws/ingest-metrics";
 import { requiredEnv } from "../aws/required-env";
 import { timedSqsClient } from "../aws/sqs-client";
@@ -15,7 +16,8 @@ import { createIngestHandler } from "./ingest";
 
 // Lambda entry: wires the ingest handler to SQS and Powertools' logger and metrics. The API's authorizer has checked
 // the caller's key before this runs.
-const logger = new Logger();
+// One line per request: without the keys Powertools repeats on every line (lambdas/aws/compact-log.ts).
+const logger = new Logger({ logFormatter: new CompactLogFormatter() });
 const metrics = new Metrics();
 
 const config = readIngestConfig(process.env);
@@ -29,4 +31,4 @@ const ingest = createIngestHandler({
   observe: (report) => publishIngestReport(metrics, report, destinations),
 });
 
-export const handler = middy(restHandler(ingest)).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(apiGatewayHandler(ingest)).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -1,4 +1,5 @@
-import type { IngestRefusalReason } from "../contract";
+import { isUtf8 } from "node:buffer";
+import { HEALTH_BODY, type IngestRefusalReason } from "../contract";
 import type { IngestConfig } from "../core/config";
 import { destinationFor, type EventTarget, readBatchTarget } from "../core/event-destination";
 import { type EventQueue, MAX_QUEUE_ENTRY_BYTES, type QueueEntry, queueEntry, queueEntryBytes } from "../core/event-queue";
@@ -32,6 +33,8 @@ const ENVELOPE_KEYS = new Set(["data", "pixel_code", "event_source", "event_sour
 export function createIngestHandler(deps: IngestDeps): HttpHandler {
   const now = deps.now ?? (() => Math.floor(Date.now() / 1000));
   return async (request) => {
+    // Only GET /health reaches this function with GET (the HTTP API has no mock integration for it).
+    if (request.method === "GET") return jsonResponse(200, HEALTH_BODY);
     const result = await ingest(request);
     const ids = result.report.accepted.map((item) => item.event.event_id);
     deps.log.info("ingest", {
@@ -64,7 +67,9 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     }
     let body: unknown;
     try {
-      body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+      // isUtf8 (simdutf) then toString is several times faster than a fatal TextDecoder on a 1 MB body.
+      if (!isUtf8(bytes)) throw new Error("not UTF-8");
+      body = JSON.parse(bytes.toString("utf8"));
     } catch (error) {
       const why = error instanceof SyntaxError ? jsonErrorWithoutInput(error) : "not UTF-8";
       refuse("body_not_json");
@@ -85,13 +90,16 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     const defaults = { ...deps.config, testEventCode: envelope.testEventCode ?? deps.config.testEventCode };
     let consentDenied = 0;
     const withoutDestination = new Set<number>();
-    for (const [index, input] of envelope.events.entries()) {
-      const prepared = prepareEvent(input, index, { ...deps.config, nowSeconds, batch: envelope.target });
+    // One options object per request, not a copy of the config per event (a 1,000-event request made 1,000).
+    const options = { ...deps.config, nowSeconds, batch: envelope.target };
+    for (let index = 0; index < envelope.events.length; index++) {
+      const input = envelope.events[index];
+      const prepared = prepareEvent(input, index, options);
       if (!prepared.ok) {
-        issues.push(...prepared.issues);
+        for (const issue of prepared.issues) issues.push(issue);
         continue;
       }
-      warnings.push(...prepared.warnings);
+      for (const warning of prepared.warnings) warnings.push(warning);
       if (prepared.dropped) {
         consentDenied++;
         continue;

@@ -3,7 +3,7 @@ import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
-import { restHandler } from "../aws/api-gateway";
+import { apiGatewayHandler } from "../aws/api-gateway";
 import { dynamoDbLedger, ledgerClient } from "../aws/dynamodb-ledger";
 import { publishIngestReport } from "../aws/ingest-metrics";
 import { requiredEnv } from "../aws/required-env";
@@ -47,4 +47,4 @@ const webhook = createWooCommerceHandler({
   record: (outcome) => publishWebhookOutcome(metrics, outcome),
 });
 
-export const handler = middy(restHandler(webhook)).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+export const handler = middy(apiGatewayHandler(webhook)).use(injectLambdaContext(logger)).use(logMetrics(metrics));

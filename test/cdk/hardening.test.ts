@@ -1,5 +1,6 @@
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
+import type { RestEdge } from "../../lib/rest-edge";
 import { synthRelay } from "../support/synth";
 
 // Production hardening a reviewer looks for in the template: WAF when asked for, functions that can write only
@@ -39,7 +40,7 @@ describe("WAF", () => {
       ],
     });
     const association = Object.values(template.findResources("AWS::WAFv2::WebACLAssociation"))[0]!.Properties;
-    expect(JSON.stringify(association.ResourceArn)).toContain(id(stack.edge.api));
+    expect(JSON.stringify(association.ResourceArn)).toContain(id((stack.edge as RestEdge).api));
     expect(JSON.stringify(association.ResourceArn)).toContain("/stages/");
     expect(association.WebACLArn).toEqual({ "Fn::GetAtt": [stack.getLogicalId(stack.firewall!.webAcl), "Arn"] });
   });
@@ -77,7 +78,7 @@ describe("API execution logs", () => {
     // Every entry, the stage's and each method override's (an override does not inherit the stage's).
     for (const entry of settings) expect(entry).toMatchObject({ LoggingLevel: "ERROR", DataTraceEnabled: false });
     template.hasResourceProperties("AWS::Logs::LogGroup", {
-      LogGroupName: { "Fn::Join": ["", ["API-Gateway-Execution-Logs_", { Ref: id(stack.edge.api) }, "/v1"]] },
+      LogGroupName: { "Fn::Join": ["", ["API-Gateway-Execution-Logs_", { Ref: id((stack.edge as RestEdge).api) }, "/v1"]] },
       RetentionInDays: 14,
     });
   });

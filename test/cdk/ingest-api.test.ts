@@ -1,5 +1,6 @@
 import { Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
+import type { RestEdge } from "../../lib/rest-edge";
 import { synthRelay } from "../support/synth";
 
 interface Statement {
@@ -13,7 +14,7 @@ const synth = synthRelay;
 const actions = (statement: Statement) => [statement.Action].flat();
 
 const { stack, template, id } = synth();
-const apiId = id(stack.edge.api);
+const apiId = id((stack.edge as RestEdge).api);
 
 describe("ingest API", () => {
   it("is a regional REST API", () => {
@@ -31,7 +32,7 @@ describe("ingest API", () => {
       HttpMethod: "POST",
       // API Gateway refuses a request without a valid key before the ingest function runs.
       AuthorizationType: "CUSTOM",
-      AuthorizerId: { Ref: id(stack.edge.node.findChild("KeyAuthorizer") as never) },
+      AuthorizerId: { Ref: id((stack.edge as RestEdge).node.findChild("KeyAuthorizer") as never) },
       RequestValidatorId: Match.anyValue(),
       RequestModels: { $default: Match.anyValue() },
       RequestParameters: { "method.request.header.Authorization": true },

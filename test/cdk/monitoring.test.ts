@@ -1,5 +1,6 @@
 import { Annotations, Match } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
+import type { RestEdge } from "../../lib/rest-edge";
 import { synthRelay } from "../support/synth";
 
 function synth(context: Record<string, unknown> = {}) {
@@ -148,7 +149,7 @@ describe("alarms", () => {
   ] as const)(
     "%s: fires when the route's share of %s... over 5 minutes passes its percentage",
     (key, alarmName, metricName, resource, threshold) => {
-      const api = stack.edge.api;
+      const api = (stack.edge as RestEdge).api;
       expect(alarm(stack.monitoring.alarms[key])).toMatchObject({
         AlarmName: alarmName,
         Namespace: "AWS/ApiGateway",
@@ -387,7 +388,12 @@ describe("dashboard", () => {
   });
 
   it("shows API requests, 4XX and 5XX of the stage", () => {
-    const stage = ["ApiName", stack.resolve(stack.edge.api.restApiName), "Stage", ref(stack.edge.api.deploymentStage)];
+    const stage = [
+      "ApiName",
+      stack.resolve((stack.edge as RestEdge).api.restApiName),
+      "Stage",
+      ref((stack.edge as RestEdge).api.deploymentStage),
+    ];
     expect(widget(/^API requests/).metrics).toEqual([
       ["AWS/ApiGateway", "Count", ...stage, expect.objectContaining({ stat: "Sum" })],
       ["AWS/ApiGateway", "4XXError", ...stage, expect.objectContaining({ stat: "Sum" })],

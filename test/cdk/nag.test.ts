@@ -40,6 +40,8 @@ describe("cdk-nag", () => {
     ["the default stack", {}],
     ["every option on", EVERY_OPTION],
     ["an existing token secret", EXISTING_TOKEN],
+    ["the HTTP API (-c api=http)", { api: "http" }],
+    ["the HTTP API with every option it takes", { ...EVERY_OPTION, waf: undefined, api: "http" }],
     [
       "no pixel (allowNoPixel) and no reserved concurrency",
       { pixelCode: undefined, allowNoPixel: "true", reserveSenderConcurrency: "false" },

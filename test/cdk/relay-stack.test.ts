@@ -5,6 +5,7 @@ import { Match, Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
 import { readRelayConfig } from "../../lib/read-config";
 import { RelayStack, TOKEN_PLACEHOLDER } from "../../lib/relay-stack";
+import type { RestEdge } from "../../lib/rest-edge";
 
 // The one file that bundles for real (local esbuild): the others skip bundling to stay fast.
 const app = new App({ context: { pixelCode: "C4ABCDEFGH12345" } });
@@ -141,7 +142,7 @@ describe("RelayStack outputs", () => {
     expect(outputs.TikTokTokenSecretArn?.Value).toEqual({ Ref: tokenId });
     expect(outputs.AlarmTopicArn?.Value).toEqual({ Ref: id(stack.monitoring.alarmTopic) });
     // What revoking an ingest key at once needs (README, Deploy).
-    expect(outputs.ApiId?.Value).toEqual({ Ref: id(stack.edge.api) });
+    expect(outputs.ApiId?.Value).toEqual({ Ref: id((stack.edge as RestEdge).api) });
     expect(outputs.ApiId?.Description).toContain("aws apigateway flush-stage-authorizers-cache --rest-api-id <this> --stage-name v1");
   });
 
@@ -149,8 +150,8 @@ describe("RelayStack outputs", () => {
     const parts = template.findOutputs("ApiUrl").ApiUrl?.Value["Fn::Join"][1] as unknown[];
     expect(parts[0]).toBe("https://");
     expect(parts.at(-1)).toBe("/events");
-    expect(parts).toContainEqual({ Ref: id(stack.edge.api) });
-    expect(parts).toContainEqual({ Ref: stack.getLogicalId(stack.edge.api.deploymentStage.node.defaultChild as never) });
+    expect(parts).toContainEqual({ Ref: id((stack.edge as RestEdge).api) });
+    expect(parts).toContainEqual({ Ref: stack.getLogicalId((stack.edge as RestEdge).api.deploymentStage.node.defaultChild as never) });
   });
 });
 

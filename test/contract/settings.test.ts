@@ -39,6 +39,7 @@ describe("README's local configuration table", () => {
     expect(rows.get(ENV.defaultPhoneCountry)).toBe(DEFAULTS.defaultPhoneCountry);
     expect(rows.get(ENV.tiktokApiUrl)).toBe(DEFAULTS.tiktokApiUrl);
     expect(rows.get(ENV.allowCustomEvents)).toBe(String(DEFAULTS.allowCustomEvents));
+    expect(rows.get(ENV.apiFlavour)).toBe(DEFAULTS.apiFlavour);
     // Unset by default: each source's event set, and the LDU regions.
     for (const env of [ENV.pixelCode, ENV.offlineEventSetId, ENV.crmEventSetId, ENV.lduRegions])
       expect(rows.get(env), env).toMatch(/^none/);

@@ -200,3 +200,17 @@ describe("ingest handler: refused requests enqueue nothing", () => {
     expect(body.error).toContain("safe");
   });
 });
+
+describe("ingest handler: GET /health (the HTTP API routes it here)", () => {
+  it('answers {"ok": true} and queues nothing', async () => {
+    const refusing: EventQueue = {
+      send: async () => {
+        throw new Error("GET /health must not queue anything");
+      },
+    };
+    const event = { ...apiEvent(""), httpMethod: "GET", path: "/health" };
+    const response = await handler({ queue: refusing })(event);
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ ok: true });
+  });
+});

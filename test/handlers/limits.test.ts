@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { restHandler } from "../../lambdas/aws/api-gateway";
+import { apiGatewayHandler } from "../../lambdas/aws/api-gateway";
 import { SQS_REQUEST_TIMEOUT_MS, timedSqsClient } from "../../lambdas/aws/sqs-client";
 import { sqsEventQueue } from "../../lambdas/aws/sqs-event-queue";
 import { INTEGER_SETTINGS, LAMBDA_INVOKE_PAYLOAD_BYTES, MAX_SAFE_BODY_BYTES } from "../../lambdas/contract";
@@ -90,7 +90,7 @@ describe("bodies too large, through the local API (API Gateway's part) and the i
       log: silentLog,
       observe: (report) => reports.push(report),
     });
-    api = await startLocalApi(0, { "POST /events": { handler: restHandler(ingest) } });
+    api = await startLocalApi(0, { "POST /events": { handler: apiGatewayHandler(ingest) } });
   });
   afterAll(async () => {
     await api.close();
