@@ -19,13 +19,18 @@ export function fromRestEvent(event: APIGatewayProxyEvent, context?: Pick<Contex
     headers[key] = headers[key] === undefined ? value : `${headers[key]},${value}`;
   }
   const raw = event.body ?? "";
-  const keyId = (event.requestContext?.authorizer as { keyId?: unknown } | null | undefined)?.keyId;
+  const { keyId, tenant } = (event.requestContext?.authorizer ?? {}) as { keyId?: unknown; tenant?: unknown };
+  const pathParameters = Object.fromEntries(
+    Object.entries(event.pathParameters ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+  );
   return {
     method: event.httpMethod,
     path: event.path,
     headers,
     body: event.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8"),
     ...(typeof keyId === "string" ? { keyId } : {}),
+    ...(typeof tenant === "string" && tenant !== "" ? { tenant } : {}),
+    ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
     ...(typeof context?.getRemainingTimeInMillis === "function"
       ? { deadline: Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS }
       : {}),
