@@ -1,9 +1,13 @@
 import { readFileSync } from "node:fs";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseDlqArgs, parseRedriveArgs } from "../../cli/args";
+import { runDlq, runRedrive } from "../../cli/commands";
 import { parseTenantArgs } from "../../cli/tenant-args";
 import { openTenantTable } from "../../cli/tenant-table";
 import { runTenants } from "../../cli/tenants";
+import { runTrace } from "../../cli/trace";
+import { parseTraceArgs, TRACE_EXIT } from "../../cli/trace-args";
 import type { TenantAdmin } from "../../lambdas/aws/dynamodb-tenants";
 import { readDeadLetter } from "../../lambdas/core/dead-letter";
 import { signBody } from "../../lambdas/woocommerce/signature";
@@ -161,6 +165,24 @@ describe("tenants through the local pipeline", () => {
       30_000,
       `b's two events in the DLQ (${JSON.stringify(await pipeline.stats())})`,
     );
+    // npm run dlq / trace / redrive know the tenant
+    const peeked: string[] = [];
+    const cli = { sqs, print: (line: string) => peeked.push(line), pollMs: 100 };
+    expect(await runDlq(parseDlqArgs(["peek", "--dlq", pipeline.deadLetterQueueUrl, "--tenant", "a"]), cli)).toBe(0);
+    expect(peeked.join("\n")).not.toContain("40105");
+    peeked.length = 0;
+    expect(await runDlq(parseDlqArgs(["peek", "--dlq", pipeline.deadLetterQueueUrl, "--tenant", "b"]), cli)).toBe(0);
+    expect(peeked.join("\n")).toContain("40105");
+    const traceEnv = { DYNAMODB_ENDPOINT: pipeline.ledgerEndpoint, SQS_ENDPOINT: pipeline.sqsEndpoint };
+    const trace = (argv: string[]) => runTrace(parseTraceArgs([...argv, "--local"]), { env: traceEnv, print: () => {} });
+    expect(await trace(["a-2", "--tenant", "a"])).toBe(TRACE_EXIT.delivered);
+    expect(await trace(["a-2", "--tenant", "c"])).toBe(TRACE_EXIT.unknown);
+    expect(await trace(["b-2", "--tenant", "b"])).toBe(TRACE_EXIT.deadLettered);
+    // a redrive of another tenant's messages moves none of b's
+    expect(
+      await runRedrive(parseRedriveArgs(["--dlq", pipeline.deadLetterQueueUrl, "--queue", pipeline.eventsQueueUrl, "--tenant", "c"]), cli),
+    ).toBe(0);
+    expect(await depth(sqs, pipeline.deadLetterQueueUrl)).toBe(2);
     const dead = await takeAll(sqs, pipeline.deadLetterQueueUrl);
     expect(
       dead
