@@ -1,5 +1,5 @@
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
-import { guarded } from "../cli/errors";
+import { CliError, guarded } from "../cli/errors";
 import { parseTenantArgs, TENANTS_USAGE } from "../cli/tenant-args";
 import { openTenantTable } from "../cli/tenant-table";
 import { runTenants } from "../cli/tenants";
@@ -21,6 +21,10 @@ process.exitCode = await guarded(async () => {
   const table = await openTenantTable(args.target, process.env, () => new CloudFormationClient({}));
   try {
     return await runTenants(args, { admin: table.admin, print: console.log, readToken: stdin });
+  } catch (error) {
+    if (args.target.local && /ECONNREFUSED/.test(String((error as Error)?.message ?? error) + String((error as { code?: string })?.code)))
+      throw new CliError("cannot reach npm start's DynamoDB server: is npm start running (DYNAMODB_PORT / DYNAMODB_ENDPOINT)?");
+    throw error;
   } finally {
     table.close();
   }
