@@ -219,6 +219,13 @@ describe("tenants through the local pipeline", () => {
     expect((await post(oldKey, event("a-old-2"))).status).toBe(401);
     expect((await post(newKey, event("a-new-2"))).status).toBe(202);
     await waitFor(() => ["a-old", "a-new", "a-new-2"].every((id) => tiktok.deliveredIds().includes(id)), 15_000, "a's events");
+    // a removed tenant's key stops working, and nothing of it is left in the table
+    await tenants(["remove", "d"]);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await post(keys.d!, event("d-2"))).status).toBe(401);
+    expect((await admin.list()).map((t) => t.name)).toEqual(["a", "b", "c"]);
+    expect(await admin.keysOf("d")).toEqual([]);
+    expect(await admin.hasToken("d")).toBe(false);
     const show = (await tenants(["show", "a"])).join("\n");
     expect(show).not.toContain(newKey);
     expect(show).not.toContain(TOKEN.a);
