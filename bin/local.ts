@@ -17,6 +17,7 @@ try {
       "tiktok-events-relay is running locally",
       `  ingest:      POST ${pipeline.eventsUrl}   (Authorization: Bearer ${key})`,
       `  WooCommerce: POST ${pipeline.woocommerceUrl}   (${process.env[ENV.webhookSecret]?.trim() ? "signed with WOOCOMMERCE_WEBHOOK_SECRET" : "set WOOCOMMERCE_WEBHOOK_SECRET to accept webhooks"})`,
+      `  tenants:     POST ${pipeline.woocommerceUrl}/<tenant>; npm run tenants -- add <name> --pixel <code> --local`,
       `  stats:       GET ${pipeline.apiUrl}/stats`,
       `  health:      GET ${pipeline.apiUrl}/health   (no key, no data: for monitors)`,
       `  SQS endpoint: ${pipeline.sqsEndpoint}   (AWS_ENDPOINT_URL_SQS=${pipeline.sqsEndpoint})`,

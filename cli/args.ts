@@ -18,6 +18,8 @@ export interface Filter {
   events: string[];
   /** Failed at least this long ago. */
   olderThanMs?: number;
+  /** Any of these tenants (empty: any, including the single shop's events). */
+  tenants?: string[];
 }
 
 export type RedriveArgs =
@@ -27,7 +29,10 @@ export type RedriveArgs =
   | { mode: "cancel"; target: Target }
   | { mode: "select"; target: Target; filter: Filter; dryRun: boolean };
 
-export type DlqArgs = { command: "help" } | { command: "peek"; target: Target; max: number } | { command: "redrive"; redrive: RedriveArgs };
+export type DlqArgs =
+  | { command: "help" }
+  | { command: "peek"; target: Target; max: number; tenant?: string }
+  | { command: "redrive"; redrive: RedriveArgs };
 
 export const DEFAULT_PEEK_MAX = 1000;
 /** SQS refuses more: a standard queue holds at most 120,000 messages in flight. */
@@ -49,9 +54,10 @@ export const REDRIVE_USAGE = `usage: npm run redrive -- (--stack NAME | --dlq UR
     --reason CODE     e.g. 40002, 50000, too_old, http_503, unknown (repeatable, or comma-separated)
     --event NAME      e.g. CompletePayment (repeatable, or comma-separated)
     --older-than DUR  failed at least DUR ago: 30m, 2h, 3d
+    --tenant NAME     only this tenant's events (repeatable, or comma-separated)
     --dry-run         only print what would move; changes nothing`;
 
-export const DLQ_USAGE = `usage: npm run dlq -- peek (--stack NAME | --dlq URL) [--max N]
+export const DLQ_USAGE = `usage: npm run dlq -- peek (--stack NAME | --dlq URL) [--max N] [--tenant NAME]
        npm run dlq -- redrive ...   (the same as npm run redrive -- ...)
 
   peek reads up to N messages (default ${DEFAULT_PEEK_MAX}) without removing them and groups them by reason`;
@@ -74,6 +80,7 @@ const REDRIVE_FLAGS: FlagSpec = {
   "--reason": { kind: "list", example: "--reason 40002" },
   "--event": { kind: "list", example: "--event CompletePayment" },
   "--older-than": { kind: "value", example: "--older-than 2h" },
+  "--tenant": { kind: "list", example: "--tenant shop-a" },
   "--dry-run": { kind: "switch" },
 };
 
@@ -81,6 +88,7 @@ const PEEK_FLAGS: FlagSpec = {
   "--stack": TARGET_FLAGS["--stack"]!,
   "--dlq": TARGET_FLAGS["--dlq"]!,
   "--max": { kind: "value", example: "--max 200" },
+  "--tenant": { kind: "value", example: "--tenant shop-a" },
 };
 
 export function parseRedriveArgs(argv: readonly string[]): RedriveArgs {
@@ -88,14 +96,16 @@ export function parseRedriveArgs(argv: readonly string[]): RedriveArgs {
   const flags = readFlags(argv, REDRIVE_FLAGS);
   const target = readTarget(flags);
   const filter: Filter = { reasons: list(flags, "--reason"), events: list(flags, "--event") };
+  const tenants = list(flags, "--tenant");
+  if (tenants.length > 0) filter.tenants = tenants;
   const olderThan = one(flags, "--older-than");
   if (olderThan !== undefined) filter.olderThanMs = parseDuration(olderThan);
   const dryRun = flags.has("--dry-run");
-  const selective = filter.reasons.length > 0 || filter.events.length > 0 || olderThan !== undefined || dryRun;
+  const selective = filter.reasons.length > 0 || filter.events.length > 0 || tenants.length > 0 || olderThan !== undefined || dryRun;
 
   for (const control of ["--cancel", "--follow"] as const) {
     if (!flags.has(control)) continue;
-    const clash = ["--reason", "--event", "--older-than", "--dry-run", "--rate", "--cancel", "--follow"].find(
+    const clash = ["--reason", "--event", "--tenant", "--older-than", "--dry-run", "--rate", "--cancel", "--follow"].find(
       (flag) => flag !== control && flags.has(flag),
     );
     if (clash) throw new UsageError(`${control} acts on the running move task and cannot be combined with ${clash}`);
@@ -118,10 +128,12 @@ export function parseDlqArgs(argv: readonly string[]): DlqArgs {
   if (wantsHelp(rest)) return { command: "help" };
   const flags = readFlags(rest, PEEK_FLAGS);
   const max = one(flags, "--max");
+  const tenant = one(flags, "--tenant");
   return {
     command: "peek",
     target: readTarget(flags),
     max: max === undefined ? DEFAULT_PEEK_MAX : parseInteger("--max", max, 1, MAX_PEEK),
+    ...(tenant !== undefined ? { tenant } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Message } from "@aws-sdk/client-sqs";
 import { type DeadLetterInfo, readDeadLetter } from "../lambdas/core/dead-letter";
+import { parseQueuedEvent } from "../lambdas/core/queued-event";
 
 // What the DLQ commands know about one dead-lettered message. The sender's attributes say why it failed;
 // a message SQS moved by itself has none, so its event name and id are read from the body (never printed).
@@ -18,8 +19,11 @@ export function describeMessage(message: Message): DeadLetterMessage {
   const event = eventOf(body);
   const failedAt = info.failedAt === undefined ? NaN : Date.parse(info.failedAt);
   const sentAt = Number(message.Attributes?.SentTimestamp);
+  // A message SQS moved by itself has no tenant attribute: its body still says whose event it is.
+  const tenant = info.tenant ?? parseQueuedEvent(body)?.destination.tenant;
   return {
     ...info,
+    ...(tenant !== undefined ? { tenant } : {}),
     eventName: info.eventName ?? event.name,
     eventId: info.eventId ?? event.id,
     messageId: message.MessageId!,

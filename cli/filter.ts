@@ -6,6 +6,8 @@ import type { DeadLetterMessage } from "./dead-letter-message";
 
 export function matches(message: DeadLetterMessage, filter: Filter, nowMs: number): boolean {
   if (filter.reasons.length > 0 && !filter.reasons.includes(message.reason)) return false;
+  if (filter.tenants && filter.tenants.length > 0 && (message.tenant === undefined || !filter.tenants.includes(message.tenant)))
+    return false;
   if (filter.events.length > 0 && (message.eventName === undefined || !filter.events.includes(message.eventName))) return false;
   if (filter.olderThanMs !== undefined) {
     if (message.failedAtMs === undefined || message.failedAtMs > nowMs - filter.olderThanMs) return false;

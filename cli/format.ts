@@ -34,6 +34,7 @@ export function messageLine(message: DeadLetterMessage): string {
     message.eventName ?? "(no event name)",
     `reason=${message.reason}`,
     `failed_at=${failedAt(message)}`,
+    ...(message.tenant !== undefined ? [`tenant=${message.tenant}`] : []),
   ].join("  ");
 }
 

@@ -12,7 +12,8 @@ export interface PeekDeps {
   scan?: ScanOptions;
 }
 
-export async function peekDeadLetters(dlq: Queue, max: number, deps: PeekDeps): Promise<number> {
+/** With a tenant: only that tenant's messages are counted (every message is still read and left in place). */
+export async function peekDeadLetters(dlq: Queue, max: number, deps: PeekDeps, tenant?: string): Promise<number> {
   const { Attributes = {} } = await deps.sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: dlq.url, AttributeNames: ["ApproximateNumberOfMessages"] }),
   );
@@ -22,6 +23,7 @@ export async function peekDeadLetters(dlq: Queue, max: number, deps: PeekDeps): 
     dlq.url,
     async (batch) => {
       for (const message of batch) {
+        if (tenant !== undefined && message.tenant !== tenant) continue;
         const group = groups.get(message.reason) ?? { reason: message.reason, count: 0, events: new Map(), sample: message };
         group.count++;
         const name = message.eventName ?? "(no event name)";

@@ -1,3 +1,4 @@
+import { TENANT_NAME } from "../lambdas/contract";
 import { PIXEL_CODE } from "../lambdas/core/pixel-code";
 import { UsageError } from "./errors";
 
@@ -12,7 +13,9 @@ export interface TraceTarget {
   dlq?: string;
 }
 
-export type TraceArgs = { mode: "help" } | { mode: "trace"; eventId: string; event?: string; pixel?: string; target: TraceTarget };
+export type TraceArgs =
+  | { mode: "help" }
+  | { mode: "trace"; eventId: string; event?: string; pixel?: string; tenant?: string; target: TraceTarget };
 
 /** The exit codes of `npm run trace`: a script can tell "not delivered" from "could not find out". */
 export const TRACE_EXIT = { delivered: 0, failed: 1, usage: 2, deadLettered: 3, unknown: 4 } as const;
@@ -31,6 +34,7 @@ export const TRACE_USAGE = `usage: npm run trace -- <event_id> (--stack NAME | -
   --dlq URL        the dead-letter queue by URL (instead of the stack's or the local one)
   --event NAME     only deliveries of this event name, e.g. Purchase
   --pixel CODE     only deliveries to this pixel
+  --tenant NAME    only deliveries of this tenant's events
 
   exit code: ${TRACE_EXIT.delivered} delivered; ${TRACE_EXIT.deadLettered} in the dead-letter queue; ${TRACE_EXIT.unknown} not known (never accepted by TikTok, or
   older than the ledger's retention); ${TRACE_EXIT.failed} the ledger or the queue could not be read; ${TRACE_EXIT.usage} a wrong command line`;
@@ -41,6 +45,7 @@ const VALUE_FLAGS = {
   "--dlq": "--dlq https://sqs.eu-west-1.amazonaws.com/123456789012/my-dlq",
   "--event": "--event Purchase",
   "--pixel": "--pixel C4PIXEL0000000000001",
+  "--tenant": "--tenant shop-a",
 } as const;
 type ValueFlag = keyof typeof VALUE_FLAGS;
 
@@ -103,5 +108,14 @@ export function parseTraceArgs(argv: readonly string[]): TraceArgs {
   if (pixel !== undefined && !PIXEL_CODE.test(pixel))
     throw new UsageError(`--pixel needs a TikTok pixel code (10 to 32 letters and digits), not "${pixel}"`);
   const event = values.get("--event");
-  return { mode: "trace", eventId, target, ...(event !== undefined && { event }), ...(pixel !== undefined && { pixel }) };
+  const tenant = values.get("--tenant");
+  if (tenant !== undefined && !TENANT_NAME.test(tenant)) throw new UsageError(`--tenant needs a tenant name, not "${tenant}"`);
+  return {
+    mode: "trace",
+    eventId,
+    target,
+    ...(event !== undefined && { event }),
+    ...(pixel !== undefined && { pixel }),
+    ...(tenant !== undefined && { tenant }),
+  };
 }

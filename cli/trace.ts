@@ -5,6 +5,7 @@ import { dynamoDbLedger, ledgerClient } from "../lambdas/aws/dynamodb-ledger";
 import { ENV, INTEGER_SETTINGS } from "../lambdas/contract";
 import { optional, setting } from "../lambdas/core/config";
 import { type DeliveryLedger, type DeliveryRecord, LedgerUnavailableError } from "../lambdas/core/ledger";
+import { parseQueuedEvent } from "../lambdas/core/queued-event";
 import { LOCAL_LEDGER_TABLE, localLedgerOptions } from "../local/dynamo-server";
 import { type Env, isLoopback, sqsClientConfig } from "./clients";
 import type { DeadLetterMessage } from "./dead-letter-message";
@@ -61,8 +62,10 @@ export async function runTrace(args: TraceArgs, deps: TraceDeps): Promise<number
 async function trace(args: Extract<TraceArgs, { mode: "trace" }>, sources: Sources, deps: TraceDeps): Promise<number> {
   const { eventId } = args;
   const { print } = deps;
-  const wanted = (event: string | undefined, pixel: string | undefined) =>
-    (args.event === undefined || event === args.event) && (args.pixel === undefined || pixel === args.pixel);
+  const wanted = (event: string | undefined, pixel: string | undefined, tenant: string | undefined) =>
+    (args.event === undefined || event === args.event) &&
+    (args.pixel === undefined || pixel === args.pixel) &&
+    (args.tenant === undefined || tenant === args.tenant);
 
   let records: DeliveryRecord[];
   try {
@@ -71,7 +74,7 @@ async function trace(args: Extract<TraceArgs, { mode: "trace" }>, sources: Sourc
     throw ledgerError(error, sources);
   }
   const delivered = records
-    .filter((record) => wanted(record.key.event, pixelOf(record.key.destination)))
+    .filter((record) => wanted(record.key.event, pixelOf(record.key.destination), tenantOf(record.key.destination)))
     .sort((a, b) => a.deliveredAt - b.deliveredAt);
   const elsewhere = records.length - delivered.length;
   const elsewhereNote =
@@ -102,7 +105,7 @@ async function trace(args: Extract<TraceArgs, { mode: "trace" }>, sources: Sourc
     dlq.url,
     async (batch) => {
       for (const message of batch)
-        if (message.eventId === eventId && wanted(message.eventName, pixelCodeOf(message.body))) found.push(message);
+        if (message.eventId === eventId && wanted(message.eventName, pixelCodeOf(message.body), message.tenant)) found.push(message);
       // Every message stays in the DLQ.
       return batch;
     },
@@ -145,14 +148,16 @@ function pixelOf(destination: string): string {
   return destination.slice(destination.indexOf(":") + 1);
 }
 
-/** The pixel a queued event was for, from its body (which is never printed). */
+/** "shop-a/web:C4PIXEL..." → "shop-a": a tenant's deliveries are recorded under its name; others have none. */
+function tenantOf(destination: string): string | undefined {
+  const slash = destination.indexOf("/");
+  return slash === -1 ? undefined : destination.slice(0, slash);
+}
+
+/** The pixel a queued event was for, from its body (which is never printed), in either message format. */
 function pixelCodeOf(body: string): string | undefined {
-  try {
-    const pixel = (JSON.parse(body) as { pixel_code?: unknown } | null)?.pixel_code;
-    return typeof pixel === "string" ? pixel : undefined;
-  } catch {
-    return undefined;
-  }
+  const destination = parseQueuedEvent(body)?.destination;
+  return destination?.source === "web" ? destination.id : undefined;
 }
 
 async function openSources(target: TraceTarget, deps: TraceDeps): Promise<Sources> {

@@ -256,6 +256,18 @@ export interface RelayConfig {
    */
   readonly senderMaxRequests: number;
   /**
+   * Seconds the functions trust what they read of a tenant (TENANT_CACHE_SECONDS): a change made with
+   * `npm run tenants` takes effect within it (a revoked key: within it plus authorizerCacheSeconds).
+   * @default 60
+   */
+  readonly tenantCacheSeconds: number;
+  /**
+   * Tenants that get alarms of their own (dead-lettered and retried events, by the Tenant dimension), so an
+   * alarm names the failing shop. Tenants work without being listed; listing one is a deploy.
+   * @default - none: the relay-wide alarms cover every tenant; the dashboard shows each
+   */
+  readonly tenantAlarms: readonly string[];
+  /**
    * TikTok requests one sender invocation keeps in flight while it isolates refused events.
    * @default 8
    */
@@ -340,6 +352,8 @@ export const RELAY_CONFIG_DEFAULTS = {
   ledgerScope: DEFAULTS.ledgerScope,
   ledgerDays: INTEGER_SETTINGS.ledgerDays.default,
   senderMaxRequests: INTEGER_SETTINGS.senderMaxRequests.default,
+  tenantCacheSeconds: INTEGER_SETTINGS.tenantCacheSeconds.default,
+  tenantAlarms: [] as readonly string[],
   senderParallelRequests: INTEGER_SETTINGS.senderParallelRequests.default,
   woocommerceEventName: DEFAULTS.woocommerceEventName,
   woocommerceEventIdTemplate: DEFAULTS.woocommerceEventIdTemplate,

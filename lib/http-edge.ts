@@ -6,7 +6,7 @@ import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { ROUTES } from "../lambdas/contract";
+import { ROUTES, TENANT_WOOCOMMERCE_ROUTE } from "../lambdas/contract";
 import type { EdgeMetrics, RelayEdge, RequestMetrics, RouteName } from "./edge";
 import type { RestEdgeProps } from "./rest-edge";
 
@@ -102,6 +102,12 @@ export class HttpEdge extends Construct implements RelayEdge {
       methods: [apigwv2.HttpMethod.POST],
       integration: new HttpLambdaIntegration("WooCommerceIntegration", functions.woocommerce),
     });
+    // A tenant's own webhook URL (its secret and pixel are looked up by the name in the path).
+    const [tenantWebhook] = this.api.addRoutes({
+      path: TENANT_WOOCOMMERCE_ROUTE,
+      methods: [apigwv2.HttpMethod.POST],
+      integration: new HttpLambdaIntegration("TenantWooCommerceIntegration", functions.woocommerce),
+    });
 
     // HTTP APIs have no mock integration: GET /health runs the ingest function, which answers it without
     // reading anything (lambdas/ingest/ingest.ts).
@@ -127,9 +133,15 @@ export class HttpEdge extends Construct implements RelayEdge {
         ThrottlingBurstLimit: config.woocommerceThrottleBurst,
         DetailedMetricsEnabled: true,
       },
+      [`POST ${TENANT_WOOCOMMERCE_ROUTE}`]: {
+        ThrottlingRateLimit: config.woocommerceThrottleRate,
+        ThrottlingBurstLimit: config.woocommerceThrottleBurst,
+        DetailedMetricsEnabled: true,
+      },
     };
     // Route settings name a route: the stage must come after it.
     cfnStage.node.addDependency(webhook!);
+    cfnStage.node.addDependency(tenantWebhook!);
 
     const routeMetrics = (resource: string): RequestMetrics => {
       const metric = (metricName: string, options?: cloudwatch.MetricOptions) =>
@@ -155,6 +167,7 @@ export class HttpEdge extends Construct implements RelayEdge {
     };
 
     this.acknowledge(events!, webhook!);
+    this.acknowledge(events!, tenantWebhook!);
   }
 
   /** cdk-nag findings that are deliberate here, each with the reason a reviewer needs. */

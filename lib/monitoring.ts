@@ -11,6 +11,7 @@ import type { RelayConfig } from "./config";
 import { flowRows, matchQualityRow } from "./dashboard-rows";
 import type { EdgeMetrics, RouteName } from "./edge";
 import { senderMetric, serviceMetric, strongPurchaseShare, webhookMetric } from "./relay-metrics";
+import { tenantAlarmProps, tenantRow, tenantVariable } from "./tenant-monitoring";
 
 export interface MonitoringProps {
   /** The API's request metrics (requests, 4XX, 5XX, overall and per route), whatever the API's flavour. */
@@ -32,6 +33,7 @@ export interface MonitoringProps {
     | "api5xxAlarmPercent"
     | "api4xxAlarmPercent"
     | "strongKeyAlarmPercent"
+    | "tenantAlarms"
   >;
 }
 
@@ -103,6 +105,8 @@ export class Monitoring extends Construct {
   public readonly alarmTopic: sns.Topic;
   public readonly alarms: RelayAlarms;
   public readonly dashboard: cloudwatch.Dashboard;
+  /** The alarms of the tenants listed in the tenantAlarms context, by tenant (lib/tenant-monitoring.ts). */
+  public readonly tenantAlarms: Record<string, cloudwatch.Alarm[]>;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -251,11 +255,30 @@ export class Monitoring extends Construct {
         : {}),
     };
 
-    const alarmStatus = new cloudwatch.AlarmStatusWidget({ title: "Alarms", alarms: Object.values(this.alarms), width: 24, height: 8 });
+    this.tenantAlarms = Object.fromEntries(
+      config.tenantAlarms.map((tenant) => [
+        tenant,
+        Object.entries(tenantAlarmProps(this, tenant)).map(([id, { treatMissingData, ...alarm }]) =>
+          this.alarm(id, { ...alarm, treatMissingData: treatMissingData ?? cloudwatch.TreatMissingData.NOT_BREACHING }),
+        ),
+      ]),
+    );
+    const alarmStatus = new cloudwatch.AlarmStatusWidget({
+      title: "Alarms",
+      alarms: [...Object.values(this.alarms), ...Object.values(this.tenantAlarms).flat()],
+      width: 24,
+      height: 8,
+    });
     this.dashboard = new cloudwatch.Dashboard(this, "Dashboard", {
       dashboardName: Stack.of(this).stackName,
       defaultInterval: Duration.hours(6),
-      widgets: [...flowRows(this, { edge, functions, queue, deadLetterQueue }), matchQualityRow(this), [alarmStatus]],
+      widgets: [
+        ...flowRows(this, { edge, functions, queue, deadLetterQueue }),
+        matchQualityRow(this),
+        tenantRow(this, config.tenantAlarms[0] ?? "-"),
+        [alarmStatus],
+      ],
+      variables: [tenantVariable(this)],
     });
   }
 

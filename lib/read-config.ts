@@ -12,6 +12,7 @@ import {
   LEDGER_SCOPES,
   type LedgerScope,
   PIXEL_CODE,
+  TENANT_NAME,
   TEST_EVENT_CODE,
 } from "../lambdas/contract";
 import { RELAY_CONFIG_DEFAULTS, type RelayConfig } from "./config";
@@ -47,6 +48,7 @@ const INTEGER_RANGES = {
   maxBodyBytes: range(INTEGER_SETTINGS.maxBodyBytes),
   ledgerDays: range(INTEGER_SETTINGS.ledgerDays),
   senderMaxRequests: range(INTEGER_SETTINGS.senderMaxRequests),
+  tenantCacheSeconds: range(INTEGER_SETTINGS.tenantCacheSeconds),
   senderParallelRequests: range(INTEGER_SETTINGS.senderParallelRequests),
   // API Gateway's limit for authorizer caching.
   authorizerCacheSeconds: [0, 3600],
@@ -215,6 +217,15 @@ export function readRelayConfig(node: Node): RelayConfig {
     if (!LDU_REGION.test(region)) problem("lduRegions", region, "an ISO 3166-2 region such as US-CA, or a whole country such as US");
   }
 
+  const tenantsRaw: unknown = node.tryGetContext("tenantAlarms");
+  const tenantAlarms = (Array.isArray(tenantsRaw) ? tenantsRaw.map(String) : typeof tenantsRaw === "string" ? tenantsRaw.split(",") : [])
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
+  for (const name of tenantAlarms) {
+    if (!TENANT_NAME.test(name))
+      problem("tenantAlarms", name, "tenant names (1 to 32 lower-case letters, digits and dashes), comma-separated");
+  }
+
   const woo = (
     key:
       | "woocommerceEventName"
@@ -345,6 +356,8 @@ export function readRelayConfig(node: Node): RelayConfig {
     ledgerScope: ledgerScopeRaw as LedgerScope,
     ledgerDays,
     senderMaxRequests: integer("senderMaxRequests"),
+    tenantCacheSeconds: integer("tenantCacheSeconds"),
+    tenantAlarms,
     senderParallelRequests: integer("senderParallelRequests"),
     woocommerceEventName: woo("woocommerceEventName"),
     woocommerceTestEventCode,

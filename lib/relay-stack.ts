@@ -8,6 +8,7 @@ import { HttpEdge } from "./http-edge";
 import { AuthorizerFunction, IngestFunction } from "./ingest-functions";
 import { Monitoring } from "./monitoring";
 import { RestEdge, STAGE_NAME } from "./rest-edge";
+import { TenantTable } from "./tenant-table";
 import { ApiFirewall } from "./waf";
 import { WooCommerceWebhook } from "./woocommerce-webhook";
 
@@ -39,6 +40,8 @@ export class RelayStack extends Stack {
   public readonly edge: RestEdge | HttpEdge;
   public readonly monitoring: Monitoring;
   public readonly woocommerce: WooCommerceWebhook;
+  /** The shops this relay serves besides its single-shop setup (`npm run tenants`). */
+  public readonly tenants: TenantTable;
   /** Present with `-c waf=true`. */
   public readonly firewall?: ApiFirewall;
 
@@ -88,6 +91,12 @@ export class RelayStack extends Stack {
     const functions = { ingest: this.ingestFunction, authorizer: this.authorizerFunction, woocommerce: this.woocommerce.webhookFunction };
     this.edge =
       config.api === "http" ? new HttpEdge(this, "HttpIngest", { functions, config }) : new RestEdge(this, "Ingest", { functions, config });
+    // Tenants: each function reads only what it needs of them (lib/tenant-table.ts).
+    this.tenants = new TenantTable(this, "Tenants", { cacheSeconds: config.tenantCacheSeconds });
+    this.tenants.grantReadKinds(this.authorizerFunction, ["key"]);
+    this.tenants.grantReadKinds(this.ingestFunction, ["tenant"]);
+    this.tenants.grantReadKinds(this.woocommerce.webhookFunction, ["tenant", "webhook"]);
+    this.tenants.grantReadKinds(this.pipeline.senderFunction, ["token"]);
     if (config.waf && this.edge instanceof RestEdge) {
       this.firewall = new ApiFirewall(this, "Firewall", { stage: this.edge.api.deploymentStage, rateLimit: config.wafRateLimit });
     }
@@ -134,6 +143,14 @@ export class RelayStack extends Stack {
     new CfnOutput(this, "LedgerTableName", {
       value: this.ledger.table.tableName,
       description: "The delivery ledger: npm run trace -- <event_id> --stack <this stack> reads it",
+    });
+    new CfnOutput(this, "TenantsTableName", {
+      value: this.tenants.table.tableName,
+      description: "The tenants (shops) of this relay: npm run tenants -- list --stack <this stack>",
+    });
+    new CfnOutput(this, "TenantWooCommerceUrl", {
+      value: `${this.edge.woocommerceUrl}/<tenant>`,
+      description: "Delivery URL of a tenant's WooCommerce order webhook: replace <tenant> with its name",
     });
     new CfnOutput(this, "LedgerRetentionDays", { value: String(config.ledgerDays) });
   }

@@ -3,7 +3,7 @@ import * as apigateway from "aws-cdk-lib/aws-apigateway";
 import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { GATEWAY_MESSAGES, HEALTH_BODY, ROUTES } from "../lambdas/contract";
+import { GATEWAY_MESSAGES, HEALTH_BODY, ROUTES, TENANT_WOOCOMMERCE_ROUTE } from "../lambdas/contract";
 import type { RelayConfig } from "./config";
 import type { EdgeFunctions, EdgeMetrics, RelayEdge, RequestMetrics, RouteName } from "./edge";
 
@@ -65,6 +65,14 @@ export class RestEdge extends Construct implements RelayEdge {
         // A method's settings replace the stage's, so metrics and logging are repeated.
         methodOptions: {
           [`${ROUTES.woocommerce}/POST`]: {
+            throttlingRateLimit: config.woocommerceThrottleRate,
+            throttlingBurstLimit: config.woocommerceThrottleBurst,
+            metricsEnabled: true,
+            loggingLevel: apigateway.MethodLoggingLevel.ERROR,
+            dataTraceEnabled: false,
+          },
+          // Each tenant's webhook (/woocommerce/<tenant>) under the same limits.
+          [`${TENANT_WOOCOMMERCE_ROUTE}/POST`]: {
             throttlingRateLimit: config.woocommerceThrottleRate,
             throttlingBurstLimit: config.woocommerceThrottleBurst,
             metricsEnabled: true,
@@ -134,15 +142,20 @@ export class RestEdge extends Construct implements RelayEdge {
       requestParameters: { "method.request.header.Authorization": true },
     });
 
-    const webhook = this.api.root
-      .addResource(ROUTES.woocommerce.slice(1))
+    const woocommerce = this.api.root.addResource(ROUTES.woocommerce.slice(1));
+    const webhook = woocommerce.addMethod("POST", new apigateway.LambdaIntegration(functions.woocommerce));
+    // A tenant's webhook: /woocommerce/<tenant>, the same function, the tenant's own secret and pixel.
+    const tenantWebhook = woocommerce
+      .addResource(TENANT_WOOCOMMERCE_ROUTE.split("/").pop()!)
       .addMethod("POST", new apigateway.LambdaIntegration(functions.woocommerce));
-    for (const rule of ["AwsSolutions-APIG4", "AwsSolutions-COG4"]) {
-      Validations.of(webhook).acknowledge({
-        id: rule,
-        reason:
-          "WooCommerce cannot send a bearer key or a Cognito token: each delivery is authenticated by its HMAC-SHA256 signature, checked in constant time by the function before anything is queued.",
-      });
+    for (const method of [webhook, tenantWebhook]) {
+      for (const rule of ["AwsSolutions-APIG4", "AwsSolutions-COG4"]) {
+        Validations.of(method).acknowledge({
+          id: rule,
+          reason:
+            "WooCommerce cannot send a bearer key or a Cognito token: each delivery is authenticated by its HMAC-SHA256 signature (the tenant's own secret under /woocommerce/<tenant>), checked in constant time by the function before anything is queued.",
+        });
+      }
     }
 
     const stage = this.api.deploymentStage;

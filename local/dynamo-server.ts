@@ -7,7 +7,7 @@ import {
   ResourceNotFoundException,
 } from "@aws-sdk/client-dynamodb";
 import { ledgerClient } from "../lambdas/aws/dynamodb-ledger";
-import { LEDGER_PARTITION_KEY, LEDGER_SORT_KEY, LOCAL_INTEGER_SETTINGS } from "../lambdas/contract";
+import { LEDGER_PARTITION_KEY, LEDGER_SORT_KEY, LOCAL_INTEGER_SETTINGS, TENANT_PARTITION_KEY } from "../lambdas/contract";
 import { setting } from "../lambdas/core/config";
 
 // The embedded DynamoDB-protocol server (dynalite, in memory) holding the delivery ledger for `npm start`,
@@ -19,6 +19,8 @@ import { setting } from "../lambdas/core/config";
 // stack enables it on the table.
 
 export const LOCAL_LEDGER_TABLE = "tiktok-relay-ledger";
+/** The tenant table of `npm start`, on the same server: `npm run tenants -- ... --local` writes it. */
+export const LOCAL_TENANTS_TABLE = "tiktok-relay-tenants";
 export const DEFAULT_DYNAMODB_PORT = LOCAL_INTEGER_SETTINGS.dynamodbPort.default;
 
 const REGION = "us-east-1";
@@ -29,6 +31,7 @@ export interface LocalLedger {
   endpoint: string;
   client: DynamoDBClient;
   tableName: string;
+  tenantsTableName: string;
   close(): Promise<void>;
 }
 
@@ -97,15 +100,17 @@ export async function connectLedger(endpoint: string): Promise<LocalLedger> {
   // No AWS account, no credentials of the user's involved; the ledger's own short timeouts.
   const client = ledgerClient({ endpoint, region: REGION, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
   try {
-    await ensureTable(client, LOCAL_LEDGER_TABLE, endpoint);
+    await ensureTable(client, LOCAL_LEDGER_TABLE, endpoint, [LEDGER_PARTITION_KEY, LEDGER_SORT_KEY]);
+    await ensureTable(client, LOCAL_TENANTS_TABLE, endpoint, [TENANT_PARTITION_KEY]);
   } catch (error) {
     client.destroy();
     throw error;
   }
-  return { endpoint, client, tableName: LOCAL_LEDGER_TABLE, close: async () => client.destroy() };
+  return { endpoint, client, tableName: LOCAL_LEDGER_TABLE, tenantsTableName: LOCAL_TENANTS_TABLE, close: async () => client.destroy() };
 }
 
-async function ensureTable(client: DynamoDBClient, tableName: string, endpoint: string): Promise<void> {
+/** Creates the table if missing: keys are [partition] or [partition, sort], all strings. */
+export async function ensureTable(client: DynamoDBClient, tableName: string, endpoint: string, keys: string[]): Promise<void> {
   const status = async () => {
     try {
       return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus;
@@ -120,14 +125,8 @@ async function ensureTable(client: DynamoDBClient, tableName: string, endpoint: 
         new CreateTableCommand({
           TableName: tableName,
           BillingMode: "PAY_PER_REQUEST",
-          AttributeDefinitions: [
-            { AttributeName: LEDGER_PARTITION_KEY, AttributeType: "S" },
-            { AttributeName: LEDGER_SORT_KEY, AttributeType: "S" },
-          ],
-          KeySchema: [
-            { AttributeName: LEDGER_PARTITION_KEY, KeyType: "HASH" },
-            { AttributeName: LEDGER_SORT_KEY, KeyType: "RANGE" },
-          ],
+          AttributeDefinitions: keys.map((name) => ({ AttributeName: name, AttributeType: "S" as const })),
+          KeySchema: keys.map((name, i) => ({ AttributeName: name, KeyType: i === 0 ? ("HASH" as const) : ("RANGE" as const) })),
         }),
       );
     } catch (error) {
@@ -140,7 +139,7 @@ async function ensureTable(client: DynamoDBClient, tableName: string, endpoint: 
   for (let current = await status(); current !== "ACTIVE"; current = await status()) {
     if (Date.now() > deadline)
       throw new Error(
-        `ledger table ${tableName} at ${endpoint} is ${current ?? "missing"}, not ACTIVE, after ${TABLE_ACTIVE_TIMEOUT_MS / 1000} s`,
+        `table ${tableName} at ${endpoint} is ${current ?? "missing"}, not ACTIVE, after ${TABLE_ACTIVE_TIMEOUT_MS / 1000} s`,
       );
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -66,7 +66,8 @@ async function handle(request: IncomingMessage, response: ServerResponse, routes
     });
   }
   const path = new URL(request.url ?? "/", "http://localhost").pathname;
-  const route = routes[`${request.method} ${path}`];
+  const matched = matchRoute(routes, request.method ?? "GET", path);
+  const route = matched?.route;
   if (!route) {
     const allowed = Object.keys(routes).filter((key) => key.endsWith(` ${path}`));
     return allowed.length > 0
@@ -90,6 +91,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, routes
   let event: APIGatewayProxyEvent | APIGatewayProxyEventV2;
   if (flavour === "http") {
     event = httpApiEvent(method, path, headers, body.toString("base64"), true);
+    if (matched && Object.keys(matched.pathParameters).length > 0) event.pathParameters = matched.pathParameters;
     if (route.authorizer) {
       const decision = await authorizeHttpApi(route.authorizer, event);
       if ("status" in decision) return send(response, decision.status, { message: decision.message });
@@ -97,6 +99,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, routes
     }
   } else {
     event = proxyEvent(method, path, headers, body.toString("base64"), true);
+    if (matched && Object.keys(matched.pathParameters).length > 0) event.pathParameters = matched.pathParameters;
     if (route.authorizer) {
       const decision = await authorize(route.authorizer, event);
       if ("status" in decision) return send(response, decision.status, { error: decision.error });
@@ -113,6 +116,36 @@ async function handle(request: IncomingMessage, response: ServerResponse, routes
   const result = await route.handler(event);
   response.writeHead(result.statusCode ?? 200, { "Content-Type": "application/json", ...(result.headers as Record<string, string>) });
   response.end(result.body);
+}
+
+/**
+ * The route for a request: an exact path, else a pattern such as "/woocommerce/{tenant}" (one path segment
+ * per parameter, as API Gateway matches a {name} resource), with the parameters' values.
+ */
+function matchRoute(
+  routes: Record<string, Route>,
+  method: string,
+  path: string,
+): { route: Route; pathParameters: Record<string, string> } | undefined {
+  const exact = routes[`${method} ${path}`];
+  if (exact) return { route: exact, pathParameters: {} };
+  const segments = path.split("/");
+  for (const [key, route] of Object.entries(routes)) {
+    const [routeMethod, pattern = ""] = key.split(" ");
+    if (routeMethod !== method || !pattern.includes("{")) continue;
+    const parts = pattern.split("/");
+    if (parts.length !== segments.length) continue;
+    const pathParameters: Record<string, string> = {};
+    const matches = parts.every((part, i) => {
+      const name = /^\{(\w+)\}$/.exec(part)?.[1];
+      if (name === undefined) return part === segments[i];
+      if (!segments[i]) return false;
+      pathParameters[name] = decodeURIComponent(segments[i]!);
+      return true;
+    });
+    if (matches) return { route, pathParameters };
+  }
+  return undefined;
 }
 
 /** API Gateway's behaviour around a request authorizer, including the stack's gateway responses. */

@@ -2,15 +2,18 @@ import { parseKeys } from "../lambdas/authorizer/api-keys";
 import { createAuthorizer } from "../lambdas/authorizer/authorize";
 import { apiGatewayHandler } from "../lambdas/aws/api-gateway";
 import { dynamoDbLedger } from "../lambdas/aws/dynamodb-ledger";
+import { dynamoDbTenants } from "../lambdas/aws/dynamodb-tenants";
 import { sqsEventQueue } from "../lambdas/aws/sqs-event-queue";
 import { sqsSenderQueue } from "../lambdas/aws/sqs-sender-queue";
-import { ENV, HEALTH_BODY, LOCAL_INTEGER_SETTINGS, ROUTES } from "../lambdas/contract";
+import { ENV, HEALTH_BODY, INTEGER_SETTINGS, LOCAL_INTEGER_SETTINGS, ROUTES, TENANT_WOOCOMMERCE_ROUTE } from "../lambdas/contract";
 import { optional, readIngestConfig, readLedgerConfig, readSenderConfig, setting } from "../lambdas/core/config";
 import { LedgerGuard } from "../lambdas/core/ledger-guard";
 import type { Log } from "../lambdas/core/log";
+import { cachedTenantDirectory } from "../lambdas/core/tenant-cache";
 import { httpTransport } from "../lambdas/core/tiktok-transport";
 import { createIngestHandler } from "../lambdas/ingest/ingest";
 import { createSenderHandler } from "../lambdas/sender/sender";
+import { tenantTokens } from "../lambdas/sender/tenant-tokens";
 import { readWooCommerceConfig } from "../lambdas/woocommerce/config";
 import { parseSecrets } from "../lambdas/woocommerce/signature";
 import { createWooCommerceHandler } from "../lambdas/woocommerce/webhook";
@@ -33,6 +36,8 @@ export interface LocalPipeline {
   sqsEndpoint: string;
   /** The delivery ledger's DynamoDB-protocol endpoint (embedded, or DYNAMODB_ENDPOINT). */
   ledgerEndpoint: string;
+  /** The tenant table on the ledger's server: `npm run tenants -- ... --local` manages it while this runs. */
+  tenantsTable: string;
   eventsQueueUrl: string;
   deadLetterQueueUrl: string;
   /** True when no TIKTOK_ACCESS_TOKEN is set: request bodies are printed instead of sent. */
@@ -90,12 +95,18 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
       );
   const apiKeys = parseKeys(optional(env, ENV.ingestApiKey) ?? LOCAL_DEFAULT_API_KEY);
   const stats = new LocalStats(dryRun);
-  const authorizer = createAuthorizer({ apiKeys: async () => apiKeys, log });
+  // Tenants live in a table on the same DynamoDB-protocol server as the ledger, read as the Lambdas read them.
+  const tenants = cachedTenantDirectory(
+    dynamoDbTenants(ledgerServer.client, ledgerServer.tenantsTableName),
+    setting(env, INTEGER_SETTINGS.tenantCacheSeconds) * 1000,
+  );
+  const authorizer = createAuthorizer({ apiKeys: async () => apiKeys, tenants, log });
   const eventQueue = sqsEventQueue(queues.client, queues.eventsQueueUrl);
   const ingest = createIngestHandler({
     config: ingestConfig,
     queue: eventQueue,
     log,
+    tenants,
     observe: stats.observeIngest,
   });
   const webhookSecrets = parseSecrets(optional(env, ENV.webhookSecret) ?? "");
@@ -106,6 +117,7 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     queue: eventQueue,
     ledger,
     log,
+    tenants,
     observe: stats.observeIngest,
     record: stats.recordWebhook,
   });
@@ -113,7 +125,7 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
   const sender = createSenderHandler({
     ...senderConfig,
     transport,
-    token: { get: async () => accessToken ?? "dry-run", refresh: async () => accessToken ?? "dry-run" },
+    token: tenantTokens({ get: async () => accessToken ?? "dry-run", refresh: async () => accessToken ?? "dry-run" }, tenants),
     queue: sqsSenderQueue(queues.client, queues.eventsQueueUrl, queues.deadLetterQueueUrl, log),
     ledger,
     log: dryRun ? dryRunLog(log) : log,
@@ -139,6 +151,7 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
         [`POST ${ROUTES.events}`]: { handler: apiGatewayHandler(ingest), authorizer },
         // Authenticated by its HMAC signature inside the handler, as in AWS.
         [`POST ${ROUTES.woocommerce}`]: { handler: apiGatewayHandler(woocommerce) },
+        [`POST ${TENANT_WOOCOMMERCE_ROUTE}`]: { handler: apiGatewayHandler(woocommerce) },
         [`GET ${ROUTES.health}`]: {
           handler: async () => ({ statusCode: 200, headers: { "Content-Type": "application/json" }, body: JSON.stringify(HEALTH_BODY) }),
         },
@@ -164,6 +177,7 @@ export async function startLocalPipeline({ env, log, print = console.log }: Loca
     woocommerceUrl: `${api.url}${ROUTES.woocommerce}`,
     sqsEndpoint: queues.endpoint,
     ledgerEndpoint: ledgerServer.endpoint,
+    tenantsTable: ledgerServer.tenantsTableName,
     eventsQueueUrl: queues.eventsQueueUrl,
     deadLetterQueueUrl: queues.deadLetterQueueUrl,
     dryRun,

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from "aws-lambda";
 import { GATEWAY_MESSAGES } from "../contract";
 import type { Log } from "../core/log";
+import { keyHash, type TenantDirectory } from "../core/tenant";
 import { bearerToken, isValidKey } from "./api-keys";
 
 // The REST API's request authorizer for POST /events: a request without a valid bearer key is refused by
@@ -15,6 +16,8 @@ export const AUTHORIZER_FAILURE_MESSAGE = GATEWAY_MESSAGES.authorizerFailure;
 export interface AuthorizerDeps {
   /** The valid bearer keys (several during a rotation). */
   apiKeys: () => Promise<string[]>;
+  /** Tenants' keys (by SHA-256): a key found there is the tenant's, and its requests carry the tenant's name. */
+  tenants?: Pick<TenantDirectory, "tenantOfKey">;
   log: Log;
 }
 
@@ -26,7 +29,11 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
     // caller retries instead of believing its key is wrong.
     const keys = await deps.apiKeys();
     const presented = bearerToken(event.headers);
-    if (!isValidKey(presented, keys)) {
+    // The single-shop key first (no table read for it); then the tenants' keys, looked up by hash: a table
+    // holds no key, and a lookup by hash reveals nothing a timing could tell.
+    const single = isValidKey(presented, keys);
+    const tenant = !single && presented && deps.tenants ? await deps.tenants.tenantOfKey(keyHash(presented)) : undefined;
+    if (!single && tenant === undefined) {
       deps.log.info("refused", { reason: presented ? "unknown key" : "no bearer key" });
       // The exact message API Gateway turns into a 401 (and does not cache as an Allow).
       throw new Error("Unauthorized");
@@ -40,7 +47,8 @@ export function createAuthorizer(deps: AuthorizerDeps): Authorizer {
         Statement: [{ Action: "execute-api:Invoke", Effect: "Allow", Resource: stageWildcard(event.methodArn) }],
       },
       // Which key was used, without the key: a log line can tell an old key from a new one during rotation.
-      context: { keyId: keyId(presented!) },
+      // The tenant travels to the ingest function in the authorizer's context, never from the caller's input.
+      context: tenant === undefined ? { keyId: keyId(presented!) } : { keyId: keyId(presented!), tenant },
     };
   };
 }

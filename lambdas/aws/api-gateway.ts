@@ -30,11 +30,22 @@ function deadlineOf(context?: LambdaContext): Pick<HttpRequest, "deadline"> {
     : {};
 }
 
-function keyIdOf(authorizer: unknown): Pick<HttpRequest, "keyId"> {
+/** What the authorizer put in its context: the key's id and, for a tenant's key, the tenant's name. */
+function authorizerContextOf(authorizer: unknown): Pick<HttpRequest, "keyId" | "tenant"> {
   // REST: the authorizer's context is the authorizer object itself; HTTP API: under `lambda`.
-  const holder = authorizer as { keyId?: unknown; lambda?: { keyId?: unknown } } | null | undefined;
+  type Context = { keyId?: unknown; tenant?: unknown };
+  const holder = authorizer as (Context & { lambda?: Context }) | null | undefined;
   const keyId = holder?.keyId ?? holder?.lambda?.keyId;
-  return typeof keyId === "string" ? { keyId } : {};
+  const tenant = holder?.tenant ?? holder?.lambda?.tenant;
+  return {
+    ...(typeof keyId === "string" ? { keyId } : {}),
+    ...(typeof tenant === "string" && tenant !== "" ? { tenant } : {}),
+  };
+}
+
+function pathParametersOf(parameters: Record<string, string | undefined> | null | undefined): Pick<HttpRequest, "pathParameters"> {
+  const defined = Object.entries(parameters ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === "string");
+  return defined.length > 0 ? { pathParameters: Object.fromEntries(defined) } : {};
 }
 
 function body(raw: string | undefined | null, base64: boolean | undefined): Buffer {
@@ -53,7 +64,8 @@ export function fromRestEvent(event: APIGatewayProxyEvent, context?: LambdaConte
     path: event.path,
     headers,
     body: body(event.body, event.isBase64Encoded),
-    ...keyIdOf(event.requestContext?.authorizer),
+    ...authorizerContextOf(event.requestContext?.authorizer),
+    ...pathParametersOf(event.pathParameters),
     ...deadlineOf(context),
   };
 }
@@ -73,7 +85,8 @@ export function fromHttpApiEvent(event: APIGatewayProxyEventV2, context?: Lambda
     path: event.rawPath,
     headers,
     body: body(event.body, event.isBase64Encoded),
-    ...keyIdOf((event.requestContext as { authorizer?: unknown } | undefined)?.authorizer),
+    ...authorizerContextOf((event.requestContext as { authorizer?: unknown } | undefined)?.authorizer),
+    ...pathParametersOf(event.pathParameters),
     ...deadlineOf(context),
   };
 }

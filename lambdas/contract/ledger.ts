@@ -12,3 +12,13 @@ export const LEDGER_TTL_ATTRIBUTE = "expires_at";
 export const LEDGER_SCOPES = ["conversions", "all", "off"] as const;
 export type LedgerScope = (typeof LEDGER_SCOPES)[number];
 export const DEFAULT_LEDGER_SCOPE: LedgerScope = "conversions";
+
+/**
+ * The tenant table's partition key (S): "<kind>#<id>", one item kind per reader, so each function's IAM policy
+ * names only the kinds it needs (dynamodb:LeadingKeys): "key#<sha256>" → tenant (the authorizer),
+ * "tenant#<name>" → pixels and settings (ingest, webhook), "token#<name>" (the sender), "webhook#<name>"
+ * (the webhook).
+ */
+export const TENANT_PARTITION_KEY = "pk";
+export const TENANT_ITEM_KINDS = { key: "key", tenant: "tenant", token: "token", webhook: "webhook" } as const;
+export type TenantItemKind = keyof typeof TENANT_ITEM_KINDS;

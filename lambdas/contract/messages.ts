@@ -21,3 +21,6 @@ export const ROUTES = {
   events: "/events",
   woocommerce: "/woocommerce",
 } as const;
+
+/** One tenant's WooCommerce webhook (a resource under ROUTES.woocommerce): its own secret and pixel. */
+export const TENANT_WOOCOMMERCE_ROUTE = `${ROUTES.woocommerce}/{tenant}` as const;

@@ -64,6 +64,11 @@ export const DIMENSIONS = {
   destination: "Destination",
   /** A TikTok standard event name, or "custom" for every other name (ALLOW_CUSTOM_EVENTS). */
   eventName: "EventName",
+  /**
+   * The tenant (shop) an event belongs to: a name the operator created with `npm run tenants -- add`, never a
+   * caller's input (the authorizer maps a key to it). Events of the single-shop setup carry none.
+   */
+  tenant: "Tenant",
 } as const;
 
 // CloudWatch bills every distinct combination of dimension values as a custom metric, every month. A
@@ -105,6 +110,8 @@ export const INGEST_REFUSAL_REASONS = [
   "queue_unavailable",
   /** No pixel or event set for the event's source: neither the event, its batch nor the relay names one. */
   "no_pixel",
+  /** A tenant's key named another tenant's pixel or event set (403), or its tenant was removed. */
+  "tenant_destination",
   /** Not an error: the shopper declined (consent: "denied"), so the event is dropped. */
   "consent_denied",
   "unknown_field",
@@ -125,7 +132,7 @@ export const WEBHOOK_METRICS = {
  * Why a delivery was refused. `signature_wrong` and `no_secret` are the shop's or operator's to fix and alarm;
  * `unsigned` is never WooCommerce (it signs every delivery but the creation ping), so it is counted only.
  */
-export const WEBHOOK_REFUSAL_REASONS = ["signature_wrong", "no_secret", "unsigned", "too_large"] as const;
+export const WEBHOOK_REFUSAL_REASONS = ["signature_wrong", "no_secret", "unsigned", "too_large", "unknown_tenant"] as const;
 export type WebhookRefusalReason = (typeof WEBHOOK_REFUSAL_REASONS)[number];
 
 /** Why a signed delivery was skipped. `no_pixel` and `cannot_send` lose a purchase and alarm; the others are normal. */

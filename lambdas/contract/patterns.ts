@@ -16,3 +16,8 @@ export const COUNTRY_CODE = /^[A-Z]{2}$/;
 export const EVENT_ID_TEMPLATE = /\{(id|number|order_key)\}/;
 /** A limited-data-use region: an ISO 3166-2 subdivision (US-CA) or a whole ISO 3166-1 country (US). */
 export const LDU_REGION = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/;
+/**
+ * A tenant's name (one shop of an agency relay): chosen by the operator, so it may be a metric dimension and a
+ * URL path segment (/woocommerce/<tenant>). Lower-case, short, no separators the ledger or labels use.
+ */
+export const TENANT_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;

@@ -59,6 +59,11 @@ export const INTEGER_SETTINGS = {
   senderMaxRequests: integer("SENDER_MAX_REQUESTS", 1000, 1, 10_000),
   /** TikTok requests one sender invocation keeps in flight while it isolates bad rows. */
   senderParallelRequests: integer("SENDER_PARALLEL_REQUESTS", 8, 1, 64),
+  /**
+   * How long a function trusts what it read of a tenant (keys, pixels, token, webhook secret): a change made
+   * with `npm run tenants` takes effect within this time. At most 60 s, the promise the README makes.
+   */
+  tenantCacheSeconds: integer("TENANT_CACHE_SECONDS", 60, 0, 60),
 } as const satisfies Record<string, IntegerSetting>;
 
 /**
@@ -109,6 +114,8 @@ export const ENV = {
   /** Powertools reads these two itself. */
   ledgerTable: "LEDGER_TABLE_NAME",
   ledgerScope: "LEDGER_SCOPE",
+  /** The tenant table (lambdas/core/tenant.ts); unset: the single-shop relay, without tenants. */
+  tenantsTable: "TENANTS_TABLE_NAME",
   serviceName: "POWERTOOLS_SERVICE_NAME",
   metricsNamespace: "POWERTOOLS_METRICS_NAMESPACE",
   // npm start only

@@ -12,6 +12,8 @@ export const DLQ_ATTRIBUTES = {
   eventId: "event_id",
   /** How many times the message had been received when it was dead-lettered. */
   attempts: "attempts",
+  /** The tenant whose event it is (unset for the single-shop relay): `npm run dlq -- --tenant NAME`. */
+  tenant: "tenant",
 } as const;
 
 /** Messages SQS moved itself (after maxReceiveCount, e.g. when the sender crashed) carry no reason. */
@@ -24,6 +26,7 @@ export interface DeadLetterInfo {
   eventName?: string;
   eventId?: string;
   attempts?: number;
+  tenant?: string;
 }
 
 type Attributes = Record<string, { StringValue?: string; stringValue?: string } | undefined>;
@@ -39,6 +42,7 @@ export function readDeadLetter(attributes: Attributes | undefined): DeadLetterIn
     eventName: get(DLQ_ATTRIBUTES.eventName),
     eventId: get(DLQ_ATTRIBUTES.eventId),
     attempts: attempts === undefined ? undefined : Number(attempts),
+    ...(get(DLQ_ATTRIBUTES.tenant) ? { tenant: get(DLQ_ATTRIBUTES.tenant) } : {}),
   };
 }
 
@@ -52,6 +56,7 @@ export function deadLetterAttributes(info: DeadLetterInfo): Record<string, { Dat
   };
   if (info.eventName) out[DLQ_ATTRIBUTES.eventName] = { DataType: "String", StringValue: info.eventName };
   if (info.eventId) out[DLQ_ATTRIBUTES.eventId] = { DataType: "String", StringValue: info.eventId };
+  if (info.tenant) out[DLQ_ATTRIBUTES.tenant] = { DataType: "String", StringValue: info.tenant };
   if (info.attempts !== undefined) out[DLQ_ATTRIBUTES.attempts] = { DataType: "Number", StringValue: String(info.attempts) };
   return out;
 }

@@ -11,6 +11,10 @@ export interface HttpRequest {
   body: Buffer;
   /** Set by the API's authorizer: a short id of the key the caller used, never the key. */
   keyId?: string;
+  /** Set by the API's authorizer: the tenant the caller's key belongs to (unset for the single-shop key). */
+  tenant?: string;
+  /** The route's path parameters, e.g. { tenant: "shop-a" } for POST /woocommerce/{tenant}. */
+  pathParameters?: Record<string, string>;
   /**
    * When the answer must be on its way (epoch ms): the function's timeout less time to answer. Work that is
    * not done by then is reported to the caller as not done, instead of the platform cutting the function off.

@@ -1,4 +1,4 @@
-import { type Destination, destinationLabel } from "./destination";
+import { type Destination, ledgerDestinationLabel } from "./destination";
 import { type DeliveryKey, type DeliveryLedger, deliveryKeyString, inLedgerScope, type LedgerScope } from "./ledger";
 import type { Log } from "./log";
 import type { QueuedEvent } from "./queued-event";
@@ -23,7 +23,7 @@ export class LedgerGuard {
   /** The ledger's key for an event, or undefined when the ledger does not guard it. */
   keyOf(destination: Destination, event: { event: string; event_id: string }): DeliveryKey | undefined {
     if (destination.testEventCode || !inLedgerScope(this.scope, event.event)) return undefined;
-    return { destination: destinationLabel(destination), event: event.event, eventId: event.event_id };
+    return { destination: ledgerDestinationLabel(destination), event: event.event, eventId: event.event_id };
   }
 
   /** The items TikTok already accepted, with when; empty when the ledger cannot answer (sent anyway). */

@@ -1,9 +1,11 @@
+import { TENANT_NAME } from "../contract/patterns";
 import { type Destination, EVENT_SOURCES, type EventSource } from "./destination";
 import type { TikTokEvent } from "./schema";
 
 // One queue message: one prepared event and its destination. Carries no raw identifier.
 //
 // Today's format:  {"destination":{"source":"web","id":"<pixel>","test_event_code":"..."},"event":{...}}
+// With a tenant:  {"destination":{"source":"web","id":"<pixel>","tenant":"shop-a"},"event":{...}}
 // Earlier format:  {"pixel_code":"<pixel>","test_event_code":"...","event":{...}}
 // The DLQ keeps messages for 14 days and a redrive puts them back as they are, so the sender reads both.
 
@@ -13,16 +15,19 @@ export interface QueuedEvent {
 }
 
 interface QueuedMessage {
-  destination: { source: EventSource; id: string; test_event_code?: string };
+  destination: { source: EventSource; id: string; test_event_code?: string; tenant?: string };
   event: TikTokEvent;
 }
 
 /** The message body for one event. */
 export function encodeQueuedEvent({ destination, event }: QueuedEvent): string {
   const message: QueuedMessage = {
-    destination: destination.testEventCode
-      ? { source: destination.source, id: destination.id, test_event_code: destination.testEventCode }
-      : { source: destination.source, id: destination.id },
+    destination: {
+      source: destination.source,
+      id: destination.id,
+      ...(destination.testEventCode ? { test_event_code: destination.testEventCode } : {}),
+      ...(destination.tenant !== undefined ? { tenant: destination.tenant } : {}),
+    },
     event,
   };
   // SQS refuses a body holding U+FFFE or U+FFFF (JSON.stringify already escapes controls and lone surrogates).
@@ -53,7 +58,15 @@ function readDestination(value: Record<string, unknown>): Destination | undefine
     if (typeof source !== "string" || !(EVENT_SOURCES as readonly string[]).includes(source) || typeof id !== "string" || id === "")
       return undefined;
     const code = testCode(given.test_event_code);
-    return code ? { source: source as EventSource, id, testEventCode: code } : { source: source as EventSource, id };
+    const destination: Destination = code
+      ? { source: source as EventSource, id, testEventCode: code }
+      : { source: source as EventSource, id };
+    // A tenant name that is not one is not trusted: the message is not the relay's.
+    if (given.tenant !== undefined) {
+      if (typeof given.tenant !== "string" || !TENANT_NAME.test(given.tenant)) return undefined;
+      destination.tenant = given.tenant;
+    }
+    return destination;
   }
   // The earlier format: always a web pixel.
   if (typeof value.pixel_code !== "string") return undefined;

@@ -9,6 +9,7 @@ import { publishIngestReport } from "../aws/ingest-metrics";
 import { requiredEnv } from "../aws/required-env";
 import { timedSqsClient } from "../aws/sqs-client";
 import { sqsEventQueue } from "../aws/sqs-event-queue";
+import { tenantDirectoryFromEnv } from "../aws/tenant-directory";
 import { ENV } from "../contract";
 import { readIngestConfig } from "../core/config";
 import { configuredDestinations } from "../core/metric-dimensions";
@@ -28,6 +29,7 @@ const ingest = createIngestHandler({
   config,
   queue: sqsEventQueue(timedSqsClient(), requiredEnv(ENV.eventsQueueUrl)),
   log: logger,
+  tenants: tenantDirectoryFromEnv(process.env),
   observe: (report) => publishIngestReport(metrics, report, destinations),
 });
 

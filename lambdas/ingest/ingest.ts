@@ -1,14 +1,17 @@
 import { isUtf8 } from "node:buffer";
 import { HEALTH_BODY, type IngestRefusalReason } from "../contract";
 import type { IngestConfig } from "../core/config";
+import { destinationLabel } from "../core/destination";
 import { destinationFor, type EventTarget, readBatchTarget } from "../core/event-destination";
 import { type EventQueue, MAX_QUEUE_ENTRY_BYTES, type QueueEntry, queueEntry, queueEntryBytes } from "../core/event-queue";
 import { type HttpHandler, type HttpRequest, jsonResponse } from "../core/http";
+import { parseLduRegion } from "../core/limited-data-use";
 import type { Log } from "../core/log";
 import { refusalReason } from "../core/metric-dimensions";
 import { prepareEvent } from "../core/prepare";
 import type { IngestReport } from "../core/reports";
 import { type EventIssue, LIMITS, PIXEL_CODE } from "../core/schema";
+import { ownsDestination, type TenantDirectory, tenantIngestConfig } from "../core/tenant";
 
 // POST /events: validated, hashed events → one queue message each. All or nothing: if any event is invalid,
 // none is enqueued and the caller learns every problem at once. The caller's key was checked by the API's
@@ -23,6 +26,8 @@ export interface IngestDeps {
   now?: () => number;
   /** Told what became of each request's events: metrics in AWS, the /stats page locally. */
   observe?: (report: IngestReport) => void;
+  /** Tenants: a request whose key is a tenant's uses the tenant's defaults and may only send to its destinations. */
+  tenants?: Pick<TenantDirectory, "tenant">;
 }
 
 /** A short list of ids is worth a log line; a thousand is not (logs are billed by the byte). */
@@ -40,6 +45,7 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     deps.log.info("ingest", {
       status: result.statusCode,
       keyId: request.keyId,
+      ...(request.tenant !== undefined ? { tenant: request.tenant } : {}),
       ...result.logFields,
       ...(ids.length > 0 && ids.length <= LOGGED_IDS ? { eventIds: ids } : {}),
     });
@@ -82,16 +88,29 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     }
     report.received = envelope.events.length;
 
+    // A tenant's key: the tenant's pixels, event sets and event settings replace the relay's.
+    let config = deps.config;
+    let tenant: Awaited<ReturnType<TenantDirectory["tenant"]>>;
+    if (request.tenant !== undefined) {
+      tenant = deps.tenants ? await deps.tenants.tenant(request.tenant) : undefined;
+      if (!tenant) {
+        refuse("tenant_destination", envelope.events.length);
+        return reply(403, { error: "this key's tenant no longer exists on the relay: ask the relay's operator for a current key" });
+      }
+      config = tenantIngestConfig(deps.config, tenant, parseLduRegion);
+    }
+
     const nowSeconds = now();
     const issues: EventIssue[] = [];
     const warnings: EventIssue[] = [];
     const entries: QueueEntry[] = [];
     const accepted: IngestReport["accepted"] = [];
-    const defaults = { ...deps.config, testEventCode: envelope.testEventCode ?? deps.config.testEventCode };
+    const defaults = { ...config, testEventCode: envelope.testEventCode ?? config.testEventCode };
+    const foreign: EventIssue[] = [];
     let consentDenied = 0;
     const withoutDestination = new Set<number>();
     // One options object per request, not a copy of the config per event (a 1,000-event request made 1,000).
-    const options = { ...deps.config, nowSeconds, batch: envelope.target };
+    const options = { ...config, nowSeconds, batch: envelope.target };
     for (let index = 0; index < envelope.events.length; index++) {
       const input = envelope.events[index];
       const prepared = prepareEvent(input, index, options);
@@ -110,14 +129,46 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
         issues.push({ index, path: destination.path, message: destination.message });
         continue;
       }
+      if (tenant) {
+        // Isolation: a tenant's key sends only to the tenant's own pixels and event sets.
+        if (!ownsDestination(tenant, destination.value)) {
+          foreign.push({
+            index,
+            path: destination.value.source === "web" ? "pixel_code" : "event_source_id",
+            message: `${destinationLabel(destination.value)} is not one of this tenant's destinations (rule: a tenant's key sends only to its own pixels and event sets)`,
+          });
+          continue;
+        }
+        destination.value.tenant = tenant.name;
+      }
       entries.push(queueEntry(prepared.event, destination.value));
       accepted.push({ destination: destination.value, event: prepared.event });
     }
+    if (foreign.length > 0 && issues.length === 0) {
+      refuse("tenant_destination", new Set(foreign.map((issue) => issue.index)).size);
+      return reply(
+        403,
+        {
+          error: `${foreign.length} of ${envelope.events.length} events go to a destination of another tenant; nothing was accepted`,
+          rule: "tenant_destination",
+          issues: foreign,
+        },
+        { forbidden: foreign.length, events: envelope.events.length },
+      );
+    }
+    // With invalid events too, the other tenant's destinations are listed among the problems of a 400.
+    issues.push(...foreign);
     if (issues.length > 0) {
       const invalid = new Set(issues.map((issue) => issue.index)).size;
       // One reason per refused event, from its first problem; never a field's name (metric dimensions are billed).
       for (const index of new Set(issues.map((issue) => issue.index)))
-        refuse(withoutDestination.has(index) ? "no_pixel" : refusalReason(issues.find((issue) => issue.index === index)!));
+        refuse(
+          withoutDestination.has(index)
+            ? "no_pixel"
+            : foreign.some((issue) => issue.index === index)
+              ? "tenant_destination"
+              : refusalReason(issues.find((issue) => issue.index === index)!),
+        );
       return reply(
         400,
         { error: `${invalid} of ${envelope.events.length} events are invalid; nothing was accepted. Fix them and post again.`, issues },

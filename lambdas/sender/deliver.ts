@@ -19,9 +19,10 @@ import type { TikTokTransport } from "../core/tiktok-transport";
 // what is not sent in time is left for a later receive.
 
 export interface TokenSource {
-  get(): Promise<string>;
+  /** The token of a tenant's events, or of the single-shop relay's (tenant undefined). */
+  get(tenant?: string): Promise<string>;
   /** Reads the token again, past any cache: called once after TikTok says the token is bad. */
-  refresh(): Promise<string>;
+  refresh(tenant?: string): Promise<string>;
 }
 
 export interface DeliveryDeps extends EventAgeLimits {
@@ -138,12 +139,17 @@ function firstRequests(items: { key: string; queued: QueuedEvent; attempts: numb
     });
 }
 
-/** One invocation's conversation with TikTok: the token, the budget, and whether to go on sending at all. */
+type Stop = Exclude<Verdict, { kind: "delivered" | "already_delivered" | "dead_letter" }>;
+
+/**
+ * One invocation's conversation with TikTok: the tokens, the budget, and whether to go on sending. Each
+ * tenant has its own token and its own stop: one tenant's revoked token (or a 40001, or throttling of its
+ * token) halts only that tenant's events; the single-shop relay is the tenant "" here.
+ */
 class Session {
-  private token?: Promise<string>;
-  private tokenRefreshed?: Promise<string>;
-  /** Once TikTok throttles, fails or refuses our credentials, the rest of the batch waits for a later try. */
-  private stopped?: Exclude<Verdict, { kind: "delivered" | "already_delivered" | "dead_letter" }>;
+  private readonly tokens = new Map<string, { token?: Promise<string>; refreshed?: Promise<string> }>();
+  /** Once TikTok throttles, fails or refuses a tenant's credentials, the rest of its events waits for a later try. */
+  private readonly stops = new Map<string, Stop>();
   private requests = 0;
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
@@ -160,27 +166,34 @@ class Session {
     const settle = (verdict: Verdict, which: Item[] = items) => {
       for (const item of which) verdicts.set(item.key, verdict);
     };
+    const tenant = destination.tenant ?? "";
+    const stop = (verdict: Stop) => {
+      this.stops.set(tenant, verdict);
+      settle(verdict);
+    };
     await this.slot();
     let reply: TikTokReply;
     let cls: ResponseClass;
     try {
-      const unsent = this.stopped ?? this.outOfBudget();
+      const unsent = this.stops.get(tenant) ?? this.outOfBudget();
       if (unsent) return settle(unsent);
       this.requests++;
       ({ reply, cls } = await this.post(
+        destination.tenant,
         buildRequestBody(
           destination,
           items.map((item) => item.event),
         ),
       ));
     } catch (error) {
-      this.stopped = { kind: "halt", reason: "token_unavailable", detail: error instanceof Error ? error.message : String(error) };
-      this.deps.log.error("cannot read the TikTok access token", { detail: this.stopped.detail });
-      return settle(this.stopped);
+      const detail = error instanceof Error ? error.message : String(error);
+      this.deps.log.error("cannot read the TikTok access token", { detail, ...(destination.tenant ? { tenant: destination.tenant } : {}) });
+      return stop({ kind: "halt", reason: "token_unavailable", detail });
     } finally {
       this.release();
     }
     this.deps.log[cls === "delivered" ? "info" : "warn"]("tiktok request", {
+      ...(destination.tenant ? { tenant: destination.tenant } : {}),
       destination: destinationLabel(destination),
       events: items.length,
       httpStatus: reply.httpStatus,
@@ -214,12 +227,10 @@ class Session {
         return this.isolate(destination, items, verdicts, reason, reply.message);
       case "token":
       case "permission":
-        this.stopped = { kind: "halt", reason, detail: reply.message };
-        return settle(this.stopped);
+        return stop({ kind: "halt", reason, detail: reply.message });
       case "throttled":
       case "server":
-        this.stopped = { kind: "retry", reason, detail: reply.message };
-        return settle(this.stopped);
+        return stop({ kind: "retry", reason, detail: reply.message });
     }
   }
 
@@ -296,18 +307,24 @@ class Session {
     this.recording.push(this.deps.ledger.record(delivered, this.now));
   }
 
-  private async post(body: ReturnType<typeof buildRequestBody>): Promise<{ reply: TikTokReply; cls: ResponseClass }> {
-    this.token ??= this.deps.token.get();
-    const token = await this.token;
+  private async post(
+    tenant: string | undefined,
+    body: ReturnType<typeof buildRequestBody>,
+  ): Promise<{ reply: TikTokReply; cls: ResponseClass }> {
+    // A tenant's token is only ever read for, and sent with, that tenant's events.
+    const own = this.tokens.get(tenant ?? "") ?? {};
+    this.tokens.set(tenant ?? "", own);
+    own.token ??= this.deps.token.get(tenant);
+    const token = await own.token;
     let reply = await this.deps.transport.send(body, token);
     let cls = classifyReply(reply);
     if (cls === "token") {
       // A rotated secret is the usual cause: re-read it once per invocation, past the cache, and try again.
-      const used = this.tokenRefreshed;
-      this.tokenRefreshed ??= this.deps.token.refresh();
+      const used = own.refreshed;
+      own.refreshed ??= this.deps.token.refresh(tenant);
       if (used === undefined || (await used) !== token) {
-        this.token = this.tokenRefreshed;
-        reply = await this.deps.transport.send(body, await this.tokenRefreshed);
+        own.token = own.refreshed;
+        reply = await this.deps.transport.send(body, await own.refreshed);
         cls = classifyReply(reply);
       }
     }

@@ -9,11 +9,13 @@ import { requiredEnv } from "../aws/required-env";
 import { readSecretString } from "../aws/secret";
 import { timedSqsClient } from "../aws/sqs-client";
 import { sqsSenderQueue } from "../aws/sqs-sender-queue";
+import { tenantDirectoryFromEnv } from "../aws/tenant-directory";
 import { ENV } from "../contract";
 import { optional, readLedgerConfig, readSenderConfig } from "../core/config";
 import { LedgerGuard } from "../core/ledger-guard";
 import { httpTransport } from "../core/tiktok-transport";
 import { createSenderHandler } from "./sender";
+import { tenantTokens } from "./tenant-tokens";
 
 // Lambda entry: wires the sender to Secrets Manager (token), SQS (DLQ moves, retry delays), the delivery
 // ledger in DynamoDB, TikTok over HTTPS, and Powertools' logger and metrics.
@@ -28,10 +30,14 @@ const ledgerConfig = readLedgerConfig(process.env);
 const send = createSenderHandler({
   ...config,
   transport: httpTransport(config.apiUrl, config.requestTimeoutMs),
-  token: {
-    get: () => readSecretString(tokenSecretArn),
-    refresh: () => readSecretString(tokenSecretArn, true),
-  },
+  // The single-shop token from Secrets Manager; a tenant's from the tenant table (its own, never another's).
+  token: tenantTokens(
+    {
+      get: () => readSecretString(tokenSecretArn),
+      refresh: () => readSecretString(tokenSecretArn, true),
+    },
+    tenantDirectoryFromEnv(process.env),
+  ),
   // With request timeouts too: a hung DLQ move or visibility change must not eat the invocation's time budget.
   queue: sqsSenderQueue(timedSqsClient(), requiredEnv(ENV.eventsQueueUrl), requiredEnv(ENV.deadLetterQueueUrl), logger),
   ledger: ledgerTable

@@ -1,6 +1,8 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import type { SenderMetric } from "../contract";
+import { DIMENSIONS } from "../contract";
 import { deadLetterAttributes } from "../core/dead-letter";
+import { parseQueuedEvent } from "../core/queued-event";
 import type { Counter } from "../core/reports";
 import type { DeadLetterMessage, SenderQueue } from "../core/sender-queue";
 import { type DeliveryDeps, deliverMessages, type Verdict } from "./deliver";
@@ -40,10 +42,20 @@ export function createSenderHandler(deps: SenderDeps) {
     const toDelay: { receiptHandle: string; seconds: number }[] = [];
     const notDone = new Set<string>();
     const tally = new Map<string, number>();
-    const add = (key: string) => tally.set(key, (tally.get(key) ?? 0) + 1);
+    // Per tenant: what was delivered, retried and dead-lettered, so an alarm can say which shop is failing.
+    const byTenant = new Map<string, number>();
+    let tenant: string | undefined;
+    const add = (key: string) => {
+      tally.set(key, (tally.get(key) ?? 0) + 1);
+      if (tenant !== undefined) {
+        const metric = `${tenant}|${tenantMetric(key)}`;
+        byTenant.set(metric, (byTenant.get(metric) ?? 0) + 1);
+      }
+    };
 
     for (const record of event.Records) {
       const verdict: Verdict = verdicts.get(record.messageId) ?? { kind: "retry", reason: "unknown", detail: "no verdict" };
+      tenant = parseQueuedEvent(record.body)?.destination.tenant;
       if (verdict.kind === "delivered") {
         add("delivered");
         continue;
@@ -54,7 +66,7 @@ export function createSenderHandler(deps: SenderDeps) {
       }
       const attempts = receives(record);
       if (verdict.kind === "dead_letter" || attempts >= deps.maxReceiveCount) {
-        toDeadLetter.push(deadLetterMessage(record, verdict, attempts, failedAt));
+        toDeadLetter.push(deadLetterMessage(record, verdict, attempts, failedAt, tenant));
         add(verdict.kind === "dead_letter" ? `dead_letter:${verdict.reason}` : `exhausted:${verdict.reason}`);
       } else {
         notDone.add(record.messageId);
@@ -71,6 +83,10 @@ export function createSenderHandler(deps: SenderDeps) {
     for (const message of toDeadLetter) if (unmoved.has(message.id)) notDone.add(message.id);
     await deps.queue.delay(toDelay);
     report(tally, count);
+    for (const [key, value] of byTenant) {
+      const [name, metric] = key.split("|") as [string, SenderMetric];
+      count(metric, value, { name: DIMENSIONS.tenant, value: name });
+    }
     if (unmoved.size > 0) deps.log.error("could not move messages to the DLQ; they stay queued", { count: unmoved.size });
 
     // What is not done comes back after its delay. A batch where nothing was delivered is a normal outcome
@@ -90,6 +106,7 @@ function deadLetterMessage(
   verdict: Exclude<Verdict, { kind: "delivered" | "already_delivered" }>,
   attempts: number,
   failedAt: string,
+  tenant: string | undefined,
 ): DeadLetterMessage {
   const event = eventOf(record.body);
   return {
@@ -102,8 +119,18 @@ function deadLetterMessage(
       eventName: event?.event,
       eventId: event?.event_id,
       attempts,
+      tenant,
     }),
   };
+}
+
+/** The metric a verdict counts in, per tenant. */
+function tenantMetric(key: string): SenderMetric {
+  const outcome = key.split(":")[0];
+  if (outcome === "delivered") return "EventsDelivered";
+  if (outcome === "already_delivered") return "EventsAlreadyDelivered";
+  if (outcome === "retry") return "EventsRetried";
+  return "EventsDeadLettered";
 }
 
 function eventOf(body: string): { event?: string; event_id?: string } | undefined {

@@ -10,6 +10,7 @@ import { requiredEnv } from "../aws/required-env";
 import { readSecretString } from "../aws/secret";
 import { timedSqsClient } from "../aws/sqs-client";
 import { sqsEventQueue } from "../aws/sqs-event-queue";
+import { tenantDirectoryFromEnv } from "../aws/tenant-directory";
 import { publishWebhookOutcome } from "../aws/webhook-metrics";
 import { ENV } from "../contract";
 import { optional, readIngestConfig, readLedgerConfig } from "../core/config";
@@ -43,6 +44,7 @@ const webhook = createWooCommerceHandler({
       )
     : undefined,
   log: logger,
+  tenants: tenantDirectoryFromEnv(process.env),
   observe: (report) => publishIngestReport(metrics, report, destinations),
   record: (outcome) => publishWebhookOutcome(metrics, outcome),
 });

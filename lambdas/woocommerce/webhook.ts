@@ -5,10 +5,12 @@ import { type EventQueue, queueEntry } from "../core/event-queue";
 import { isoTime } from "../core/event-time";
 import { type HttpHandler, type HttpRequest, jsonResponse } from "../core/http";
 import type { LedgerGuard } from "../core/ledger-guard";
+import { parseLduRegion } from "../core/limited-data-use";
 import type { Log } from "../core/log";
 import { prepareEvent } from "../core/prepare";
 import type { IngestReport, WebhookOutcome } from "../core/reports";
 import type { EventIssue } from "../core/schema";
+import { TENANT_NAME, type TenantDirectory, tenantIngestConfig } from "../core/tenant";
 import type { WooCommerceConfig } from "./config";
 import { orderToEvent } from "./order-event";
 import { looksLikeSignature, signatureMatches } from "./signature";
@@ -34,6 +36,8 @@ export interface WebhookDeps {
   observe?: (report: IngestReport) => void;
   /** Told about each delivery refused or skipped and why: metrics (and alarms) in AWS, /stats locally. */
   record?: (outcome: WebhookOutcome) => void;
+  /** Tenants: POST /woocommerce/{tenant} checks the tenant's secret and sends to the tenant's pixel. */
+  tenants?: Pick<TenantDirectory, "tenant" | "webhookSecrets">;
 }
 
 export function createWooCommerceHandler(deps: WebhookDeps): HttpHandler {
@@ -48,6 +52,18 @@ export function createWooCommerceHandler(deps: WebhookDeps): HttpHandler {
     const raw = request.body;
     const header = (name: string): string | undefined => request.headers[name];
     const signature = header("x-wc-webhook-signature");
+
+    // /woocommerce/<tenant>: the tenant's secret, pixel and settings; /woocommerce: the single shop's.
+    const tenantName = request.pathParameters?.tenant;
+    let ingest = deps.ingest;
+    let readSecrets = deps.secrets;
+    if (tenantName !== undefined) {
+      const tenant = TENANT_NAME.test(tenantName) && deps.tenants ? await deps.tenants.tenant(tenantName) : undefined;
+      if (!tenant)
+        return refuse(404, "unknown_tenant", "no such shop on this relay: check the webhook's delivery URL (/woocommerce/<tenant>)");
+      ingest = tenantIngestConfig(deps.ingest, tenant, parseLduRegion);
+      readSecrets = () => deps.tenants!.webhookSecrets(tenant.name);
+    }
 
     // Creating a webhook in WooCommerce sends an unsigned ping; anything but 2xx makes the creation fail.
     if (!signature && raw.length < 64 && /^webhook_id=\d+$/.test(raw.toString("utf8").trim()))
@@ -69,7 +85,7 @@ export function createWooCommerceHandler(deps: WebhookDeps): HttpHandler {
 
     let secrets: string[];
     try {
-      secrets = await deps.secrets();
+      secrets = await readSecrets();
     } catch (error) {
       deps.log.error("cannot read the WooCommerce webhook secret", { reason: error instanceof Error ? error.message : String(error) });
       return { statusCode: 503, body: { error: "the relay cannot read its webhook secret right now" } };
@@ -98,10 +114,10 @@ export function createWooCommerceHandler(deps: WebhookDeps): HttpHandler {
     if (mapped.kind === "skip") return skip("not_a_purchase", mapped.reason, { topic, delivery });
 
     const options = {
-      ...deps.ingest,
+      ...ingest,
       nowSeconds: now(),
       // A national phone number is read in the billing country, not the relay's default.
-      defaultPhoneCountry: mapped.phoneCountry ?? deps.ingest.defaultPhoneCountry,
+      defaultPhoneCountry: mapped.phoneCountry ?? ingest.defaultPhoneCountry,
     };
     let prepared = prepareEvent(mapped.event, 0, options);
     const dropped: EventIssue[] = [];
@@ -125,13 +141,14 @@ export function createWooCommerceHandler(deps: WebhookDeps): HttpHandler {
     }
     // An order carries no consent signal of its own; the check keeps the types honest if one is mapped some day.
     if (prepared.dropped) return skip("not_a_purchase", "the shopper denied consent", { topic, delivery });
-    const pixel = deps.ingest.pixelCode;
+    const pixel = ingest.pixelCode;
     if (!pixel) {
       deps.log.error("no TikTok pixel configured for WooCommerce orders: set TIKTOK_PIXEL_CODE");
       return skip("no_pixel", "the relay has no TikTok pixel configured (TIKTOK_PIXEL_CODE)", { topic, delivery });
     }
     // WOOCOMMERCE_TEST_EVENT_CODE tries the webhook path in Test events without touching POST /events.
-    const destination = webDestination(pixel, deps.woocommerce.testEventCode ?? deps.ingest.testEventCode);
+    const destination = webDestination(pixel, deps.woocommerce.testEventCode ?? ingest.testEventCode);
+    if (tenantName !== undefined) destination.tenant = tenantName;
     const entry = queueEntry(prepared.event, destination);
     if (deps.ledger) {
       const held = await deps.ledger.held([{ key: entry.id, queued: { destination, event: prepared.event } }]);

@@ -42,10 +42,10 @@ describe("HTTP API edge (-c api=http)", () => {
     });
   });
 
-  it("routes POST /woocommerce and GET /health without the authorizer (the signature is checked in the function), all as payload 2.0", () => {
+  it("routes POST /woocommerce, POST /woocommerce/{tenant} and GET /health without the authorizer (the signature is checked in the function), all as payload 2.0", () => {
     template.hasResourceProperties("AWS::ApiGatewayV2::Route", { RouteKey: "POST /woocommerce", AuthorizationType: "NONE" });
     const integrations = Object.values(template.findResources("AWS::ApiGatewayV2::Integration"));
-    expect(integrations).toHaveLength(3);
+    expect(integrations).toHaveLength(4);
     for (const integration of integrations) {
       expect(integration.Properties).toMatchObject({ IntegrationType: "AWS_PROXY", PayloadFormatVersion: "2.0" });
     }
@@ -53,7 +53,7 @@ describe("HTTP API edge (-c api=http)", () => {
       .filter((resource) => resource.Type === "AWS::ApiGatewayV2::Route")
       .map((route) => route.Properties.RouteKey)
       .sort();
-    expect(routeKeys).toEqual(["GET /health", "POST /events", "POST /woocommerce"]);
+    expect(routeKeys).toEqual(["GET /health", "POST /events", "POST /woocommerce", "POST /woocommerce/{tenant}"]);
   });
 
   it("throttles the stage and, tighter, the WooCommerce route; per-route metrics; JSON access logs without the source IP", () => {

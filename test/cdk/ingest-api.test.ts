@@ -46,9 +46,9 @@ describe("ingest API", () => {
     });
   });
 
-  it("exposes POST /events, POST /woocommerce and GET /health only: no CORS preflight by default, nothing on the root", () => {
+  it("exposes POST /events, POST /woocommerce, POST /woocommerce/{tenant} and GET /health only: no CORS preflight by default, nothing on the root", () => {
     const methods = Object.values(template.findResources("AWS::ApiGateway::Method"));
-    expect(methods.map((m) => m.Properties.HttpMethod)).toEqual(["POST", "POST", "GET"]);
+    expect(methods.map((m) => m.Properties.HttpMethod).sort()).toEqual(["GET", "POST", "POST", "POST"]);
     template.resourcePropertiesCountIs("AWS::ApiGateway::Method", { HttpMethod: "OPTIONS" }, 0);
   });
 
@@ -68,6 +68,16 @@ describe("ingest API", () => {
         {
           HttpMethod: "POST",
           ResourcePath: "/~1woocommerce",
+          ThrottlingRateLimit: 10,
+          ThrottlingBurstLimit: 20,
+          MetricsEnabled: true,
+          LoggingLevel: "ERROR",
+          DataTraceEnabled: false,
+        },
+        // Each tenant's webhook, under the same limits.
+        {
+          HttpMethod: "POST",
+          ResourcePath: "/~1woocommerce~1{tenant}",
           ThrottlingRateLimit: 10,
           ThrottlingBurstLimit: 20,
           MetricsEnabled: true,
@@ -116,7 +126,8 @@ describe("key authorizer", () => {
     });
     const statements = Object.values(policies)
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
-      .filter((s) => !actions(s).every((a) => a.startsWith("logs:"))); // its own log group: see hardening.test.ts
+      .filter((s) => !actions(s).every((a) => a.startsWith("logs:"))) // its own log group: see hardening.test.ts
+      .filter((s) => !JSON.stringify(s.Resource).includes("Tenants")); // its tenant key items: see tenants.test.ts
     expect(statements.map((s) => s.Resource)).toEqual([{ Ref: id(stack.ingestApiKeySecret) }]);
     expect(statements.flatMap(actions).sort()).toEqual(["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"]);
   });
@@ -185,7 +196,10 @@ describe("ingest permissions", () => {
   const policies = template.findResources("AWS::IAM::Policy", {
     Properties: { Roles: Match.arrayWith([{ Ref: id(stack.ingestFunction.role!) }]) },
   });
-  const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+  // Its reads of the tenant table are checked in tenants.test.ts.
+  const statements = Object.values(policies)
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+    .filter((s) => !JSON.stringify(s.Resource).includes("Tenants"));
   const queueArn = { "Fn::GetAtt": [id(stack.pipeline.queue), "Arn"] };
 
   it("may only send to the events queue", () => {
@@ -217,6 +231,7 @@ describe("API throttling from context", () => {
       MethodSettings: [
         Match.objectLike({ ResourcePath: "/*", ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }),
         Match.objectLike({ ResourcePath: "/~1woocommerce", HttpMethod: "POST", ThrottlingRateLimit: 2, ThrottlingBurstLimit: 4 }),
+        Match.objectLike({ ResourcePath: "/~1woocommerce~1{tenant}", HttpMethod: "POST", ThrottlingRateLimit: 2, ThrottlingBurstLimit: 4 }),
       ],
     });
   });

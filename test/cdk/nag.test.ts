@@ -17,6 +17,7 @@ const EVERY_OPTION = {
   queueKmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/11111111-2222-3333-4444-555555555555",
   noEventsAlarmHours: "6",
   testEventCode: "TEST123",
+  tenantAlarms: "shop-a,shop-b",
 };
 const EXISTING_TOKEN = {
   tiktokTokenSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:tiktok-token-AbCdEf",

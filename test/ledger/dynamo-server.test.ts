@@ -6,7 +6,7 @@ import { DescribeTableCommand, ListTablesCommand } from "@aws-sdk/client-dynamod
 import dynalite from "dynalite";
 import { describe, expect, it } from "vitest";
 import { dynamoDbLedger } from "../../lambdas/aws/dynamodb-ledger";
-import { connectLedger, LOCAL_LEDGER_TABLE, localLedgerOptions, startLocalLedger } from "../../local/dynamo-server";
+import { connectLedger, LOCAL_LEDGER_TABLE, LOCAL_TENANTS_TABLE, localLedgerOptions, startLocalLedger } from "../../local/dynamo-server";
 
 // The embedded DynamoDB server of `npm start` and the connection to one that outlives the process
 // (DYNAMODB_ENDPOINT): the table is there and on demand, a second process finds what the first recorded,
@@ -63,7 +63,7 @@ describe("local ledger server", () => {
         { key: KEY, deliveredAt: 1_800_000_000, attempts: 1, requestId: "req-1" },
       ]);
       await second.close();
-      expect((await server.client.send(new ListTablesCommand({}))).TableNames).toEqual([LOCAL_LEDGER_TABLE]);
+      expect((await server.client.send(new ListTablesCommand({}))).TableNames).toEqual([LOCAL_LEDGER_TABLE, LOCAL_TENANTS_TABLE]);
     } finally {
       await server.close();
     }

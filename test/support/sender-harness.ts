@@ -7,6 +7,7 @@ import type { LedgerGuard } from "../../lambdas/core/ledger-guard";
 import { silentLog } from "../../lambdas/core/log";
 import type { TikTokEvent } from "../../lambdas/core/schema";
 import { httpTransport } from "../../lambdas/core/tiktok-transport";
+import type { TokenSource } from "../../lambdas/sender/deliver";
 import { type Counter, createSenderHandler, type SenderDeps } from "../../lambdas/sender/sender";
 import { toRecord } from "../../local/event-source";
 import { type LocalQueues, startLocalQueues } from "../../local/sqs-server";
@@ -37,6 +38,8 @@ export const queuedEvent = (id: string, pixel = PIXEL, extra: Partial<QueuedEven
 
 export interface HarnessOptions {
   tokens?: string[];
+  /** The token source itself (e.g. per tenant); else `tokens`, re-read in turn. */
+  token?: TokenSource;
   timeoutMs?: number;
   maxReceiveCount?: number;
   retryBaseSeconds?: number;
@@ -78,7 +81,7 @@ export function senderFor(queues: LocalQueues, tiktok: FakeTikTok, options: Harn
   let reads = 0;
   const deps: SenderDeps = {
     transport: httpTransport(options.apiUrl ?? tiktok.url, options.timeoutMs ?? 2000),
-    token: {
+    token: options.token ?? {
       get: async () => tokens[Math.min(reads, tokens.length - 1)]!,
       refresh: async () => tokens[Math.min(++reads, tokens.length - 1)]!,
     },
