@@ -4,13 +4,15 @@ import { DEFAULTS, ENV, INTEGER_SETTINGS, LOCAL_INTEGER_SETTINGS } from "../../l
 import { RELAY_CONFIG_DEFAULTS } from "../../lib/config";
 import { synthRelay } from "../support/synth";
 
-// The configuration reference a user reads (README tables) and the environment the stack gives the functions
+// The configuration reference a user reads (the manual's tables (docs/)) and the environment the stack gives the functions
 // are both checked against the contract (lambdas/contract/settings.ts), the one home of names and defaults.
 
-const README = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+/** A page of the manual (docs/), where the configuration tables live. */
+const doc = (name: string) => readFileSync(new URL(`../../docs/${name}`, import.meta.url), "utf8");
 
 /** The rows of the markdown table under `heading`: first cell → second cell, backticks removed. */
-function table(heading: string): Map<string, string> {
+function table(page: string, heading: string): Map<string, string> {
+  const README = doc(page);
   const start = README.indexOf(heading);
   expect(start, `README has "${heading}"`).toBeGreaterThanOrEqual(0);
   const rows = new Map<string, string>();
@@ -25,13 +27,24 @@ function table(heading: string): Map<string, string> {
 }
 
 describe("README's local configuration table", () => {
-  const rows = table("### Local configuration");
+  const rows = table("local.md", "## Local configuration");
 
   it.each(Object.values({ ...INTEGER_SETTINGS, ...LOCAL_INTEGER_SETTINGS }).map((s) => [s.env, s] as const))(
     "documents %s with the contract's default",
     (env, setting) => {
       expect(rows.get(env), `${env} is missing from the README`).toBeDefined();
       expect(rows.get(env)!.split(" ")[0]).toBe(String(setting.default));
+    },
+  );
+
+  it.each(Object.values({ ...INTEGER_SETTINGS, ...LOCAL_INTEGER_SETTINGS }).map((s) => [s.env, s] as const))(
+    "shows the range of %s as the relay checks it",
+    (env, setting) => {
+      const line = doc("local.md")
+        .split("\n")
+        .find((row) => row.startsWith(`| \`${env}\` |`));
+      expect(line, `${env} is missing from docs/local.md`).toBeDefined();
+      expect(line).toContain(`(range ${setting.min}–${setting.max})`);
     },
   );
 
@@ -48,7 +61,7 @@ describe("README's local configuration table", () => {
 });
 
 describe("README's CDK context table", () => {
-  const rows = table("### Configuration (CDK context)");
+  const rows = table("deploy.md", "## Configuration (CDK context)");
   const scalar = Object.entries(RELAY_CONFIG_DEFAULTS).filter(
     ([key, value]) => typeof value !== "object" && value !== "" && !key.startsWith("woocommerce"),
   );
@@ -87,7 +100,7 @@ describe("README's CDK context table", () => {
 });
 
 describe("README's WooCommerce settings table", () => {
-  const rows = table("### 5. Settings");
+  const rows = table("woocommerce.md", "## 5. Settings");
 
   it("documents each setting under its variable and its context key, with the contract's default", () => {
     const expected: [string, string, string][] = [
@@ -108,7 +121,8 @@ describe("README's WooCommerce settings table", () => {
   });
 
   it("the pixel snippet sends the relay's default event name: TikTok deduplicates only identical names", () => {
-    const snippet = README.slice(README.indexOf("### 3. Send the same event_id from the browser pixel"), README.indexOf("### 4."));
+    const page = doc("woocommerce.md");
+    const snippet = page.slice(page.indexOf("## 3. Send the same event_id from the browser pixel"), page.indexOf("## 4."));
     const tracked = [...snippet.matchAll(/ttq\.track\('([A-Za-z]+)'/g)].map((match) => match[1]);
     expect(tracked).toEqual([DEFAULTS.woocommerceEventName]);
   });

@@ -10,7 +10,7 @@ import { strict } from "../support/strict-tiktok";
 // HTTP, go through the embedded queue and the sender, and reach a fake TikTok that refuses what TikTok would.
 // What it receives must be, byte for byte, what the README says TikTok receives.
 
-const README = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+const README = readFileSync(new URL("../../docs/event-format.md", import.meta.url), "utf8");
 const KEY = "e2e-key";
 const OFFLINE_SET = "7301234567890123456";
 
