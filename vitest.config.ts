@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// Two tiers: `unit` (the core, the handlers against the embedded SQS server, the CDK templates, the CLI: seconds)
-// and `e2e` (the whole local pipeline, property tests, load: minutes). `npm test` runs both.
+// Two tiers: `unit` (the core, the handlers against the embedded SQS server, the CDK templates: about a minute)
+// and `e2e` (the whole local pipeline, the CLIs, the ledger's storage, property tests, load: minutes). `npm test`
+// runs both.
 export const UNIT_TESTS = [
   "test/core/**",
   "test/contract/**",
@@ -9,11 +10,11 @@ export const UNIT_TESTS = [
   "test/handlers/**",
   "test/woocommerce/**",
   "test/cdk/**",
-  "test/cli/**",
-  "test/ledger/**",
   "test/local/**",
 ];
-export const E2E_TESTS = ["test/e2e/**", "test/fuzz/**"];
+// The CLI and ledger tests run real move tasks, subprocesses and client timeouts against embedded servers:
+// seconds each, so they run with the end-to-end tier.
+export const E2E_TESTS = ["test/e2e/**", "test/fuzz/**", "test/cli/**", "test/ledger/**"];
 
 export default defineConfig({
   test: {
