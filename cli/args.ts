@@ -31,7 +31,7 @@ export type RedriveArgs =
 
 export type DlqArgs =
   | { command: "help" }
-  | { command: "peek"; target: Target; max: number; tenant?: string }
+  | { command: "peek"; target: Target; max: number; tenant?: string; ids?: boolean }
   | { command: "redrive"; redrive: RedriveArgs };
 
 export const DEFAULT_PEEK_MAX = 1000;
@@ -57,10 +57,11 @@ export const REDRIVE_USAGE = `usage: npm run redrive -- (--stack NAME | --dlq UR
     --tenant NAME     only this tenant's events (repeatable, or comma-separated)
     --dry-run         only print what would move; changes nothing`;
 
-export const DLQ_USAGE = `usage: npm run dlq -- peek (--stack NAME | --dlq URL) [--max N] [--tenant NAME]
+export const DLQ_USAGE = `usage: npm run dlq -- peek (--stack NAME | --dlq URL) [--max N] [--tenant NAME] [--ids]
        npm run dlq -- redrive ...   (the same as npm run redrive -- ...)
 
-  peek reads up to N messages (default ${DEFAULT_PEEK_MAX}) without removing them and groups them by reason`;
+  peek reads up to N messages (default ${DEFAULT_PEEK_MAX}) without removing them and groups them by reason;
+  --ids also lists every message read, one line each: event_id, event name, reason, failed_at`;
 
 type FlagKind = "value" | "list" | "switch";
 type FlagSpec = Record<string, { kind: FlagKind; example?: string }>;
@@ -85,6 +86,7 @@ const REDRIVE_FLAGS: FlagSpec = {
 };
 
 const PEEK_FLAGS: FlagSpec = {
+  "--ids": { kind: "switch" },
   "--stack": TARGET_FLAGS["--stack"]!,
   "--dlq": TARGET_FLAGS["--dlq"]!,
   "--max": { kind: "value", example: "--max 200" },
@@ -134,6 +136,7 @@ export function parseDlqArgs(argv: readonly string[]): DlqArgs {
     target: readTarget(flags),
     max: max === undefined ? DEFAULT_PEEK_MAX : parseInteger("--max", max, 1, MAX_PEEK),
     ...(tenant !== undefined ? { tenant } : {}),
+    ...(flags.has("--ids") ? { ids: true } : {}),
   };
 }
 

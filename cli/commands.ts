@@ -44,5 +44,5 @@ export async function runDlq(args: DlqArgs, deps: CommandDeps): Promise<number> 
     return 0;
   }
   if (args.command === "redrive") return runRedrive(args.redrive, deps);
-  return peekDeadLetters(await findDeadLetterQueue(args.target, deps), args.max, deps, args.tenant);
+  return peekDeadLetters(await findDeadLetterQueue(args.target, deps), args.max, deps, args.tenant, args.ids);
 }

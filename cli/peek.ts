@@ -1,5 +1,6 @@
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { peekReport, type ReasonGroup } from "./format";
+import type { DeadLetterMessage } from "./dead-letter-message";
+import { messageLine, peekReport, type ReasonGroup } from "./format";
 import { type Queue, queueName } from "./queues";
 import { type ScanOptions, scanQueue } from "./scan";
 
@@ -13,11 +14,12 @@ export interface PeekDeps {
 }
 
 /** With a tenant: only that tenant's messages are counted (every message is still read and left in place). */
-export async function peekDeadLetters(dlq: Queue, max: number, deps: PeekDeps, tenant?: string): Promise<number> {
+export async function peekDeadLetters(dlq: Queue, max: number, deps: PeekDeps, tenant?: string, ids = false): Promise<number> {
   const { Attributes = {} } = await deps.sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: dlq.url, AttributeNames: ["ApproximateNumberOfMessages"] }),
   );
   const groups = new Map<string, ReasonGroup>();
+  const listed: DeadLetterMessage[] = [];
   const read = await scanQueue(
     deps.sqs,
     dlq.url,
@@ -29,6 +31,7 @@ export async function peekDeadLetters(dlq: Queue, max: number, deps: PeekDeps, t
         const name = message.eventName ?? "(no event name)";
         group.events.set(name, (group.events.get(name) ?? 0) + 1);
         groups.set(message.reason, group);
+        if (ids) listed.push(message);
       }
       return batch;
     },
@@ -40,5 +43,10 @@ export async function peekDeadLetters(dlq: Queue, max: number, deps: PeekDeps, t
   }
   for (const line of peekReport([...groups.values()], queueName(dlq.url), read, Number(Attributes.ApproximateNumberOfMessages ?? 0), max))
     deps.print(line);
+  if (ids) {
+    // Every message read, not one sample per reason: what a selective redrive (--event) would name.
+    deps.print("");
+    for (const message of listed) deps.print(messageLine(message));
+  }
   return 0;
 }

@@ -101,6 +101,23 @@ describe("dlq peek", () => {
     expect(await depth(queues.client, queues.deadLetterQueueUrl)).toBe(12);
   });
 
+  it("--ids lists every message read, not one sample per reason", async () => {
+    for (let i = 0; i < 3; i++) await deadLetter(`bad-${i}`, "Purchase", "40002");
+    await deadLetter("slow-1", "Lead", "50000");
+
+    const { code, lines } = await dlq("peek", "--dlq", queues.deadLetterQueueUrl, "--ids");
+
+    expect(code).toBe(0);
+    const listed = lines.slice(lines.lastIndexOf("") + 1);
+    expect(listed.map((line) => line.split("  ").slice(0, 3).join("  ")).sort()).toEqual([
+      "bad-0  Purchase  reason=40002",
+      "bad-1  Purchase  reason=40002",
+      "bad-2  Purchase  reason=40002",
+      "slow-1  Lead  reason=50000",
+    ]);
+    expect(await depth(queues.client, queues.deadLetterQueueUrl)).toBe(4);
+  });
+
   it("says when the DLQ is empty", async () => {
     expect(await dlq("peek", "--dlq", queues.deadLetterQueueUrl)).toMatchObject({
       code: 0,
