@@ -104,7 +104,10 @@ function fastE164(compact: string, defaultCountry: string): string | undefined {
     // Digits that start with the country's calling code may be an international number without its "+": the
     // full parse weighs both readings.
     if (compact.startsWith(plan.callingCode)) return undefined;
-    return plan.lengths.has(compact.length) ? `+${plan.callingCode}${compact}` : undefined;
+    // Only a length every country sharing the calling code allows: the full parse may place the number in
+    // another of them (+44 7524000 is the Isle of Man's, where 7 digits are not possible).
+    const shared = callingCodePlans().get(plan.callingCode)?.everywhere;
+    return plan.lengths.has(compact.length) && shared?.has(compact.length) ? `+${plan.callingCode}${compact}` : undefined;
   }
   return undefined;
 }

@@ -20,7 +20,7 @@ describe("phone numbers: the fast path agrees with the full parse", () => {
         const raw = `+${digits.slice(0, 3)}${separator}${digits.slice(3)}`;
         expect(toE164(raw, "US")).toBe(fullParse(raw, "US"));
       }),
-      { numRuns: 5000 },
+      { numRuns: 5000, seed: 20261203 },
     );
   });
 
@@ -33,8 +33,13 @@ describe("phone numbers: the fast path agrees with the full parse", () => {
           expect(toE164(digits, country)).toBe(fullParse(digits, country));
         },
       ),
-      { numRuns: 5000 },
+      { numRuns: 5000, seed: 20261203 },
     );
+  });
+
+  it("a national number whose length only some countries of its calling code allow takes the full parse", () => {
+    // Found by the property above: +44 is shared by GB, GG, IM and JE, and the full parse placed it in IM.
+    expect(toE164("7524000", "GB")).toBe(fullParse("7524000", "GB"));
   });
 
   it.each([
