@@ -1,10 +1,8 @@
-import { silentLog } from "../lambdas/core/log";
-import type { SenderQueue } from "../lambdas/core/sender-queue";
 import { httpTransport } from "../lambdas/core/tiktok-transport";
 import { createSenderHandler } from "../lambdas/sender/sender";
 import { RELAY_CONFIG_DEFAULTS } from "../lib/config";
 import { startChild } from "./child";
-import { queuedEntries, sqsEventOf } from "./fixtures";
+import { benchSenderDeps, queuedEntries, sqsEventOf } from "./fixtures";
 import { eventsPerWallSecond, type InterleaveOptions, interleave } from "./measure";
 import { bullets, num, ratio, type SectionReport, table } from "./report";
 
@@ -36,17 +34,7 @@ export async function benchCapacity(options: CapacityOptions, progress: (line: s
   let rates: Record<string, number>;
   try {
     const url = await peers.call<string>("startTikTok", { latencyMs: options.tiktokMs });
-    const queue: SenderQueue = { deadLetter: async () => [], delay: async () => {} };
-    const sender = createSenderHandler({
-      transport: httpTransport(url, 10_000),
-      token: { get: async () => "bench-token", refresh: async () => "bench-token" },
-      log: silentLog,
-      queue,
-      maxEventAgeDays: 7,
-      maxReceiveCount: 10,
-      retryBaseSeconds: 30,
-      retryMaxSeconds: 900,
-    });
+    const sender = createSenderHandler(benchSenderDeps(httpTransport(url, 10_000)));
     const workload = (concurrency: number) => async () => {
       const answers = await Promise.all(batches.slice(0, concurrency).map((batch) => sender(batch)));
       if (answers.some((answer) => answer.batchItemFailures.length > 0)) throw new Error("a batch was not delivered");

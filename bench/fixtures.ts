@@ -3,7 +3,10 @@ import { restHandler } from "../lambdas/aws/api-gateway";
 import { readIngestConfig } from "../lambdas/core/config";
 import type { QueueEntry } from "../lambdas/core/event-queue";
 import { silentLog } from "../lambdas/core/log";
+import type { SenderQueue } from "../lambdas/core/sender-queue";
+import type { TikTokTransport } from "../lambdas/core/tiktok-transport";
 import { createIngestHandler } from "../lambdas/ingest/ingest";
+import type { SenderDeps } from "../lambdas/sender/sender";
 import { toRecord } from "../local/event-source";
 import { proxyEvent } from "../local/http-api";
 
@@ -90,5 +93,23 @@ export function sqsEventOf(entries: QueueEntry[]): SQSEvent {
         "arn:aws:sqs:us-east-1:123456789012:tiktok-relay-events",
       ),
     ),
+  };
+}
+
+/**
+ * The sender's dependencies for the bench: deliveries only, against a fake TikTok, so nothing goes to the DLQ or
+ * is delayed and the queue side is a no-op.
+ */
+export function benchSenderDeps(transport: TikTokTransport): SenderDeps {
+  const queue: SenderQueue = { deadLetter: async () => [], delay: async () => {} };
+  return {
+    transport,
+    token: { get: async () => "bench-token", refresh: async () => "bench-token" },
+    log: silentLog,
+    queue,
+    maxEventAgeDays: 7,
+    maxReceiveCount: 10,
+    retryBaseSeconds: 30,
+    retryMaxSeconds: 900,
   };
 }

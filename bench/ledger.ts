@@ -2,13 +2,12 @@ import { dynamoDbLedger } from "../lambdas/aws/dynamodb-ledger";
 import { CONVERSION_EVENTS, inLedgerScope, type LedgerScope } from "../lambdas/core/ledger";
 import { LedgerGuard } from "../lambdas/core/ledger-guard";
 import { silentLog } from "../lambdas/core/log";
-import type { SenderQueue } from "../lambdas/core/sender-queue";
 import { httpTransport } from "../lambdas/core/tiktok-transport";
 import { createSenderHandler } from "../lambdas/sender/sender";
 import { RELAY_CONFIG_DEFAULTS } from "../lib/config";
 import { startLocalLedger } from "../local/dynamo-server";
 import { startChild } from "./child";
-import { queuedEntries, sqsEventOf } from "./fixtures";
+import { benchSenderDeps, queuedEntries, sqsEventOf } from "./fixtures";
 import { median } from "./measure";
 import { bullets, ms, num, type SectionReport, table, usd } from "./report";
 
@@ -61,17 +60,7 @@ export async function benchLedger(
   const timings: Record<"none" | "ledger", number[]> = { none: [], ledger: [] };
   try {
     const url = await peers.call<string>("startTikTok", { latencyMs: options.latencyMs });
-    const queue: SenderQueue = { deadLetter: async () => [], delay: async () => {} };
-    const base = {
-      transport: httpTransport(url, 10_000),
-      token: { get: async () => "bench-token", refresh: async () => "bench-token" },
-      log: silentLog,
-      queue,
-      maxEventAgeDays: 7,
-      maxReceiveCount: 10,
-      retryBaseSeconds: 30,
-      retryMaxSeconds: 900,
-    };
+    const base = benchSenderDeps(httpTransport(url, 10_000));
     const guard = new LedgerGuard(
       dynamoDbLedger(ledgerServer.client, ledgerServer.tableName, { retentionDays: 35 }),
       "conversions",

@@ -1,13 +1,11 @@
 import type { SQSRecord } from "aws-lambda";
-import { silentLog } from "../lambdas/core/log";
 import { parseQueuedEvent } from "../lambdas/core/queued-event";
-import type { SenderQueue } from "../lambdas/core/sender-queue";
 import { buildRequestBody } from "../lambdas/core/tiktok-request";
 import { httpTransport, type TikTokTransport } from "../lambdas/core/tiktok-transport";
 import { createSenderHandler } from "../lambdas/sender/sender";
 import { startChild } from "./child";
 import type { TikTokStats } from "./fake-tiktok";
-import { queuedEntries, sqsEventOf } from "./fixtures";
+import { benchSenderDeps, queuedEntries, sqsEventOf } from "./fixtures";
 import { cpuMsPerCall, eventsPerWallSecond, type InterleaveOptions, interleave } from "./measure";
 import { bullets, ms, num, ratio, type SectionReport, table } from "./report";
 
@@ -60,18 +58,7 @@ export async function benchSender(options: SenderOptions, progress: (line: strin
       perEvent1: { requests: 0, events: 0 },
       perEventPool: { requests: 0, events: 0 },
     };
-    // Deliveries only: nothing goes to the DLQ or is delayed, so the queue side is a no-op.
-    const queue: SenderQueue = { deadLetter: async () => [], delay: async () => {} };
-    const sender = createSenderHandler({
-      transport: counting(transport, tallies.batched),
-      token: { get: async () => "bench-token", refresh: async () => "bench-token" },
-      log: silentLog,
-      queue,
-      maxEventAgeDays: 7,
-      maxReceiveCount: 10,
-      retryBaseSeconds: 30,
-      retryMaxSeconds: 900,
-    });
+    const sender = createSenderHandler(benchSenderDeps(counting(transport, tallies.batched)));
 
     const perEvent = (concurrency: number, tally: { requests: number; events: number }) => {
       const send = counting(transport, tally);
