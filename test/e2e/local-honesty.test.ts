@@ -7,6 +7,7 @@ import { consoleLog } from "../../local/console-log";
 import { startLocalPipeline } from "../../local/pipeline";
 import { summaryLine } from "../../local/stats";
 import { type FakeTikTok, startFakeTikTok } from "../support/fake-tiktok";
+import { startTestPipeline } from "../support/pipeline";
 import { waitFor } from "../support/queues";
 import { startRelayProcess } from "../support/relay-process";
 
@@ -55,19 +56,11 @@ describe("dry run (no TIKTOK_ACCESS_TOKEN)", () => {
   it("counts real deliveries as delivered when a token is set", async () => {
     const tiktok: FakeTikTok = await startFakeTikTok();
     closers.push(() => tiktok.close());
-    const pipeline = await startLocalPipeline({
-      env: {
-        PORT: "0",
-        SQS_PORT: "0",
-        DYNAMODB_PORT: "0",
-        INGEST_API_KEY: "k",
-        TIKTOK_PIXEL_CODE: "C4PIXEL0000000000001",
-        TIKTOK_ACCESS_TOKEN: "t",
-        TIKTOK_API_URL: tiktok.url,
-        SENDER_BATCHING_WINDOW_MS: "100",
-      },
-      log: consoleLog(() => {}),
-    });
+    const pipeline = await startTestPipeline(
+      tiktok,
+      { SENDER_BATCHING_WINDOW_MS: "100" },
+      consoleLog(() => {}),
+    );
     closers.push(() => pipeline.stop());
     await fetch(pipeline.eventsUrl, {
       method: "POST",
