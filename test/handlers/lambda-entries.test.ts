@@ -50,6 +50,14 @@ beforeEach(() => {
   };
 });
 
+/** The EMF documents (CloudWatch metrics) among what an entry wrote to stdout. */
+function emfOf(lines: string[]) {
+  return lines
+    .flatMap((line) => line.split("\n"))
+    .filter((line) => line.includes('"_aws"'))
+    .map((line) => JSON.parse(line));
+}
+
 describe("authorizer Lambda entry", () => {
   it("accepts any key stored in the secret and reads the secret once for many requests", async () => {
     secrets.on(GetSecretValueCommand, { SecretId: KEY_ARN }).resolves({ SecretString: "old-key, new-key\n" });
@@ -107,10 +115,7 @@ describe("ingest Lambda entry", () => {
       write.mockRestore();
     }
     await takeAll(queues.client, queues.eventsQueueUrl);
-    const emf = lines
-      .flatMap((line) => line.split("\n"))
-      .filter((line) => line.includes('"_aws"'))
-      .map((line) => JSON.parse(line));
+    const emf = emfOf(lines);
     const purchaseMetrics = emf.find((entry) => entry.EventName === "CompletePayment");
     expect(purchaseMetrics).toMatchObject({
       Destination: "web:C4PIXEL0000000000001",
@@ -174,10 +179,7 @@ describe("WooCommerce Lambda entry", () => {
       write.mockRestore();
     }
     await takeAll(queues.client, queues.eventsQueueUrl);
-    const emf = lines
-      .flatMap((line) => line.split("\n"))
-      .filter((line) => line.includes('"_aws"'))
-      .map((line) => JSON.parse(line));
+    const emf = emfOf(lines);
     // The same namespace, service and dimensions as POST /events' purchases (lib/monitoring.ts reads these).
     const purchase = emf.find((entry) => entry.EventName === "Purchase");
     expect(purchase).toMatchObject({
