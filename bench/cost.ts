@@ -1,3 +1,4 @@
+import { accessLogFormat, HTTP_ACCESS_LOG_FIELDS, REST_ACCESS_LOG_FIELDS } from "../lib/access-log";
 import { RELAY_CONFIG_DEFAULTS } from "../lib/config";
 import { startChild } from "./child";
 import type { EntryFigures } from "./entries";
@@ -62,12 +63,25 @@ const PLATFORM_LINES =
   "START RequestId: c6af9ac6-7b61-11e6-9a41-93e812345678 Version: $LATEST\n" +
   "END RequestId: c6af9ac6-7b61-11e6-9a41-93e812345678\n" +
   "REPORT RequestId: c6af9ac6-7b61-11e6-9a41-93e812345678\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 512 MB\tMax Memory Used: 97 MB\t\n";
-/** lib/rest-edge.ts: jsonWithStandardFields without ip, caller and user. */
-const ACCESS_LOG_LINE =
-  '{"requestId":"c6af9ac6-7b61-11e6-9a41-93e812345678","requestTime":"01/Jan/2026:00:00:00 +0000","httpMethod":"POST","resourcePath":"/events","status":"202","protocol":"HTTP/1.1","responseLength":"78"}\n';
-/** lib/http-edge.ts's access log format, with the fields an HTTP API fills for a 202 ("-" when empty). */
-const HTTP_ACCESS_LOG_LINE =
-  '{"requestId":"Jx1bZhYaIAMEVxw=","requestTime":"01/Jan/2026:00:00:00 +0000","httpMethod":"POST","routeKey":"POST /events","status":"202","protocol":"HTTP/1.1","responseLength":"78","authorizerError":"-","integrationError":"-"}\n';
+/** What API Gateway puts in the access log's variables for a 202 to POST /events ("-" when a value is empty). */
+const CONTEXT_SAMPLE: Record<string, string> = {
+  "$context.requestTimeEpoch": "1767225600000",
+  "$context.status": "202",
+  "$context.responseLatency": "23",
+  "$context.responseLength": "78",
+  "$context.httpMethod": "POST",
+  "$context.resourcePath": "/events",
+  "$context.routeKey": "POST /events",
+  "$context.authorizer.error": "-",
+  "$context.integrationErrorMessage": "-",
+};
+/** The access log's own format (lib/access-log.ts) filled in as API Gateway would: its byte count is what is billed. */
+const accessLogLine = (fields: Record<string, string>, requestId: string) =>
+  `${accessLogFormat(fields)
+    .replace("$context.requestId", requestId)
+    .replace(/\$context\.[A-Za-z.]+/g, (variable) => CONTEXT_SAMPLE[variable] ?? "-")}\n`;
+const ACCESS_LOG_LINE = accessLogLine(REST_ACCESS_LOG_FIELDS, "c6af9ac6-7b61-11e6-9a41-93e812345678");
+const HTTP_ACCESS_LOG_LINE = accessLogLine(HTTP_ACCESS_LOG_FIELDS, "Jx1bZhYaIAMEVxw=");
 /** Lambda's platform lines per ingest invocation: none at system log level WARN. */
 const INGEST_PLATFORM_BYTES = 0;
 
@@ -294,15 +308,30 @@ export async function benchCost(
         `Prices: published us-east-1 list prices as of ${PRICES.asOf} (bench/cost.ts, PRICES): API Gateway REST $3.50/M requests and HTTP API $1.00/M (first tiers), Lambda arm64 $0.0000133334/GB-s and $0.20/M requests, SQS standard $0.40/M requests (per 64 KB chunk), CloudWatch Logs ingestion $0.50/GB, Secrets Manager $0.05 per 10,000 calls, data out to the internet $0.09/GB. No free tier.`,
         `Lambda duration: the CPU time of one warm invocation of the entry file (middy, Powertools logger and metrics, the SDK's SQS client against the embedded server; ${ingest1.invocations}, ${ingest100.invocations} and ${sender.invocations} invocations, median), stretched by ${num(ASSUMPTIONS.fullVcpuMb)} MB ÷ the function's memory because Lambda gives a function that share of a vCPU (ingest and sender ${ASSUMPTIONS.ingestMemoryMb} MB from lib/config.ts), assuming one Lambda arm64 vCPU does the work of one core here; plus waiting, which memory does not speed up: ${ASSUMPTIONS.sqsRoundTripMs} ms per wave of up to ${ASSUMPTIONS.sqsParallelBatches} SendMessageBatch calls, ${ASSUMPTIONS.tiktokRoundTripMs} ms per 1,000-event TikTok request. Rounded up to whole milliseconds per invocation, as billed. Cold starts (the init phase is billed too) are left out: how often they happen depends on traffic, not on events.`,
         `SQS: the ingest function sends one message per event in batches of 10; the event source receives 10 at a time and deletes 10 at a time; each call is one billed request per 64 KB of payload (a message is ${num(inputs.queueMessageBytes)} B). The sender gets full batches of ${num(ASSUMPTIONS.senderBatch)} (a busy relay; a quiet one sends smaller batches, which costs more per event but little in all). Retries, DLQ moves and the event source's empty long polls (a fixed cost of roughly $0.25 a month) are left out.`,
-        `Logs: the function's own lines are what the entry wrote to stdout per warm invocation, measured (single events: ${num(ingest1.logLines)} lines, ${num(ingest1.logBytes)} B; 100-event requests: ${num(ingest100.logLines)} lines, ${num(ingest100.logBytes)} B; see the sample below); the ingest function runs at system log level WARN, so Lambda writes no START/END/REPORT for it (the sender keeps them: ${PLATFORM_LINES.length} B per batch); the APIs' JSON access log lines (lib/rest-edge.ts, lib/http-edge.ts) are typical lines, ${ACCESS_LOG_LINE.length} B and ${HTTP_ACCESS_LOG_LINE.length} B. The REST API's execution logs are at ERROR level and write nothing for a 202.`,
+        `Logs: the function's own lines are what the entry wrote to stdout per warm invocation, measured (single events: ${num(ingest1.logLines)} lines, ${num(ingest1.logBytes)} B; 100-event requests: ${num(ingest100.logLines)} lines, ${num(ingest100.logBytes)} B; see the sample below); the ingest function runs at system log level WARN, so Lambda writes no START/END/REPORT for it (the sender keeps them: ${PLATFORM_LINES.length} B per batch); the APIs' JSON access log lines (lib/rest-edge.ts, lib/http-edge.ts) are their formats filled in for a 202, ${ACCESS_LOG_LINE.length} B and ${HTTP_ACCESS_LOG_LINE.length} B. The REST API's execution logs are at ERROR level and write nothing for a 202.`,
         "Fixed monthly costs, not per event, are left out: the three secrets ($0.40 each), the alarms ($0.10 each) and the dashboard ($3 beyond the account's three free ones).",
       ]),
       "",
-      "What the ingest function logs for one single-event request (EMF metric lines are log lines, billed as such):",
+      `What one single-event request leaves in the logs: the REST API's access log line; the ingest function wrote ${ingest1.logLines === 0 ? "nothing (a request that went through as sent is logged only at DEBUG)" : `${num(ingest1.logLines)} lines`}:`,
       "",
       "```",
-      ingest1.sample.trim(),
+      ACCESS_LOG_LINE.trim(),
+      ...(ingest1.sample.trim() ? [ingest1.sample.trim()] : []),
+      "```",
+      "",
+      `What the sender writes per ${num(ASSUMPTIONS.senderBatch)} events besides Lambda's START/END/REPORT (EMF metric lines are log lines, billed as such; the delivered event ids shortened here):`,
+      "",
+      "```",
+      shortenIds(sender.sample.trim()),
       "```",
     ].join("\n"),
   };
+}
+
+/** A log sample with each list of event ids cut to its first three: the bytes are counted whole, the page shows the shape. */
+function shortenIds(sample: string): string {
+  return sample.replace(/"eventIds":\[([^\]]*)\]/g, (_, ids: string) => {
+    const list = ids.split(",");
+    return `"eventIds":[${list.slice(0, 3).join(",")}${list.length > 3 ? `,… ${num(list.length - 3)} more` : ""}]`;
+  });
 }

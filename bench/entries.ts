@@ -82,6 +82,9 @@ async function measure(runs: number, invoke: () => Promise<void>): Promise<Entry
   return { invocations: runs, cpuMs: median(cpu), logBytes: bytes / runs, logLines: lines / runs, sample };
 }
 
+/** With "-<n>" appended: 34 to 36 characters, a UUID's length. */
+const UUID_LIKE_PREFIX = "7c9e6679-7425-40de-944b-e07fc1f9";
+
 serve(
   {
     async ingest({ size, runs }: { size: number; runs: number }): Promise<EntryFigures> {
@@ -89,7 +92,7 @@ serve(
       const { handler } = (await import("../lambdas/ingest/index")) as unknown as {
         handler: (event: unknown, context: Context) => Promise<APIGatewayProxyResult>;
       };
-      const request = ingestRequest(requestBody(size, `entry-${size}`));
+      const request = ingestRequest(requestBody(size, UUID_LIKE_PREFIX));
       return measure(runs, async () => {
         const response = await handler(request, context(Number(process.env.BENCH_INGEST_MEMORY_MB)));
         if (response.statusCode !== 202) throw new Error(`ingest entry answered ${response.statusCode}: ${response.body.slice(0, 300)}`);
@@ -100,7 +103,8 @@ serve(
       const { handler } = (await import("../lambdas/sender/index")) as unknown as {
         handler: (event: unknown, context: Context) => Promise<SQSBatchResponse>;
       };
-      const entries = await queuedEntries(size, "entry-sender");
+      // Event ids as long as the UUIDs a browser pixel makes (36 characters): the sender logs the ids it delivered.
+      const entries = await queuedEntries(size, UUID_LIKE_PREFIX);
       const batch = sqsEventOf(entries);
       return measure(runs, async () => {
         // The stack's sender timeout: with less, the sender would not start a TikTok request it could not finish.

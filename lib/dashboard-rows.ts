@@ -109,9 +109,15 @@ export function flowRows(scope: Construct, sources: DashboardSources): cloudwatc
         ],
       }),
       new cloudwatch.GraphWidget({
-        title: "Events per minute (sender)",
+        title: "Events per minute: queued, and what the sender made of them",
         ...half,
         left: [
+          // Every accepted event is one message: POST /events counts no accepted metric of its own (logs are billed by the byte).
+          queue.metricNumberOfMessagesSent({
+            period: ONE_MINUTE,
+            statistic: cloudwatch.Stats.SUM,
+            label: "queued (messages added to the events queue)",
+          }),
           senderMetric(scope, "EventsDelivered", ONE_MINUTE, "delivered"),
           senderMetric(scope, "EventsRetried", ONE_MINUTE, "retried"),
           senderMetric(scope, "EventsDeadLettered", ONE_MINUTE, "dead-lettered"),

@@ -22,6 +22,7 @@ export interface EventPipelineProps {
   readonly config: Pick<
     RelayConfig,
     | "tiktokApiUrl"
+    | "pixelCode"
     | "maxEventAgeDays"
     | "offlineMaxEventAgeDays"
     | "crmMaxEventAgeDays"
@@ -112,6 +113,8 @@ export class EventPipeline extends Construct {
         [INTEGER_SETTINGS.ledgerDays.env]: String(config.ledgerDays),
         [INTEGER_SETTINGS.senderMaxRequests.env]: String(config.senderMaxRequests),
         [INTEGER_SETTINGS.senderParallelRequests.env]: String(config.senderParallelRequests),
+        // Match quality names the operator's pixel as its destination; any other pixel counts as "web:other".
+        ...(config.pixelCode ? { [ENV.pixelCode]: config.pixelCode } : {}),
         [ENV.serviceName]: SERVICES.sender,
       },
     });

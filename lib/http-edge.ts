@@ -7,6 +7,7 @@ import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { ROUTES, TENANT_WOOCOMMERCE_ROUTE } from "../lambdas/contract";
+import { accessLogFormat, HTTP_ACCESS_LOG_FIELDS } from "./access-log";
 import type { EdgeMetrics, RelayEdge, RequestMetrics, RouteName } from "./edge";
 import type { RestEdgeProps } from "./rest-edge";
 
@@ -65,21 +66,9 @@ export class HttpEdge extends Construct implements RelayEdge {
       detailedMetricsEnabled: true,
       accessLogSettings: {
         destination: new apigwv2.LogGroupLogDestination(accessLogGroup),
-        // One JSON line per request, as the REST API writes; no source IP (a personal identifier). The
-        // authorizer's and the integration's errors are here: an HTTP API has no execution logs.
-        format: apigateway.AccessLogFormat.custom(
-          JSON.stringify({
-            requestId: "$context.requestId",
-            requestTime: "$context.requestTime",
-            httpMethod: "$context.httpMethod",
-            routeKey: "$context.routeKey",
-            status: "$context.status",
-            protocol: "$context.protocol",
-            responseLength: "$context.responseLength",
-            authorizerError: "$context.authorizer.error",
-            integrationError: "$context.integrationErrorMessage",
-          }),
-        ),
+        // One short JSON line per request (lib/access-log.ts); the authorizer's and the integration's errors are
+        // here: an HTTP API has no execution logs.
+        format: apigateway.AccessLogFormat.custom(accessLogFormat(HTTP_ACCESS_LOG_FIELDS)),
       },
     });
 

@@ -140,6 +140,10 @@ export class RelayStack extends Stack {
       description: "aws secretsmanager get-secret-value --secret-id <this>: paste the value into the webhook's Secret field",
     });
     new CfnOutput(this, "AlarmTopicArn", { value: this.monitoring.alarmTopic.topicArn });
+    new CfnOutput(this, "IngestFunctionName", {
+      value: this.ingestFunction.functionName,
+      description: "Its log has no line for a request that went through; set its application log level to DEBUG to see each one",
+    });
     new CfnOutput(this, "LedgerTableName", {
       value: this.ledger.table.tableName,
       description: "The delivery ledger: npm run trace -- <event_id> --stack <this stack> reads it",

@@ -4,6 +4,7 @@ import type * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { GATEWAY_MESSAGES, HEALTH_BODY, ROUTES, TENANT_WOOCOMMERCE_ROUTE } from "../lambdas/contract";
+import { accessLogFormat, REST_ACCESS_LOG_FIELDS } from "./access-log";
 import type { RelayConfig } from "./config";
 import type { EdgeFunctions, EdgeMetrics, RelayEdge, RequestMetrics, RouteName } from "./edge";
 
@@ -85,18 +86,8 @@ export class RestEdge extends Construct implements RelayEdge {
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
         accessLogDestination: new apigateway.LogGroupLogDestination(accessLogGroup),
-        // One JSON line per request; no source IP (a personal identifier), no IAM fields (unused here).
-        accessLogFormat: apigateway.AccessLogFormat.jsonWithStandardFields({
-          ip: false,
-          caller: false,
-          user: false,
-          requestTime: true,
-          httpMethod: true,
-          resourcePath: true,
-          status: true,
-          protocol: true,
-          responseLength: true,
-        }),
+        // One short JSON line per request (lib/access-log.ts): no source IP, no IAM fields (unused here).
+        accessLogFormat: apigateway.AccessLogFormat.custom(accessLogFormat(REST_ACCESS_LOG_FIELDS)),
       },
     });
 

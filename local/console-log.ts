@@ -12,5 +12,6 @@ export function consoleLog(write: (line: string) => void = (line) => process.std
         .join(" ");
       write(`${new Date().toISOString()} ${level} ${message}${rendered ? ` ${rendered}` : ""}`);
     };
-  return { info: line("INFO"), warn: line("WARN"), error: line("ERROR") };
+  // Locally every line is printed, DEBUG ones too: the terminal costs nothing and shows each request.
+  return { debug: line("DEBUG"), info: line("INFO"), warn: line("WARN"), error: line("ERROR") };
 }

@@ -20,6 +20,7 @@ export function dryRunLog(log: Log): Log {
   const relabel = (extra: Record<string, unknown>[]) =>
     extra.map((fields) => (fields.outcome === "delivered" ? { ...fields, outcome: "dry_run" } : fields));
   return {
+    debug: (message, ...extra) => log.debug?.(message, ...relabel(extra)),
     info: (message, ...extra) => log.info(message, ...relabel(extra)),
     warn: (message, ...extra) => log.warn(message, ...relabel(extra)),
     error: (message, ...extra) => log.error(message, ...relabel(extra)),

@@ -201,6 +201,9 @@ class Session {
       tiktokRequestId: reply.requestId,
       outcome: cls,
       ...(cls === "delivered" ? {} : { message: reply.message }),
+      // Which events TikTok took in this request: the record of a delivery to search by event_id (the ingest
+      // function logs no line for a request that went through as sent). Ids only, never an identifier.
+      ...(cls === "delivered" ? { eventIds: items.map((item) => item.event.event_id) } : {}),
       // What a partial answer said, as it was (event ids and TikTok's messages, never an identifier): its shape
       // is not documented anywhere, so the raw data is the evidence to improve namedFailures with.
       ...(cls === "partial" ? { partialData: JSON.stringify(reply.data ?? null).slice(0, 2000) } : {}),

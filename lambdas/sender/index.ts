@@ -4,6 +4,7 @@ import { Metrics } from "@aws-lambda-powertools/metrics";
 import { logMetrics } from "@aws-lambda-powertools/metrics/middleware";
 import middy from "@middy/core";
 import { dynamoDbLedger, ledgerClient } from "../aws/dynamodb-ledger";
+import { publishMatchQuality } from "../aws/match-quality-metrics";
 import { metricsCounter } from "../aws/metrics";
 import { requiredEnv } from "../aws/required-env";
 import { readSecretString } from "../aws/secret";
@@ -13,12 +14,13 @@ import { tenantDirectoryFromEnv } from "../aws/tenant-directory";
 import { ENV } from "../contract";
 import { optional, readLedgerConfig, readSenderConfig } from "../core/config";
 import { LedgerGuard } from "../core/ledger-guard";
+import { configuredDestinations } from "../core/metric-dimensions";
 import { httpTransport } from "../core/tiktok-transport";
 import { createSenderHandler } from "./sender";
 import { tenantTokens } from "./tenant-tokens";
 
 // Lambda entry: wires the sender to Secrets Manager (token), SQS (DLQ moves, retry delays), the delivery
-// ledger in DynamoDB, TikTok over HTTPS, and Powertools' logger and metrics.
+// ledger in DynamoDB, TikTok over HTTPS, and Powertools' logger and metrics; match quality of what TikTok took.
 const logger = new Logger();
 const metrics = new Metrics();
 const config = readSenderConfig(process.env);
@@ -26,6 +28,8 @@ const tokenSecretArn = requiredEnv(ENV.tokenSecretArn);
 const count = metricsCounter(metrics);
 const ledgerTable = optional(process.env, ENV.ledgerTable);
 const ledgerConfig = readLedgerConfig(process.env);
+// Only the operator's pixel gets its own Destination in match quality: a caller's pixel_code counts as "other".
+const destinations = configuredDestinations([optional(process.env, ENV.pixelCode)]);
 
 const send = createSenderHandler({
   ...config,
@@ -47,6 +51,7 @@ const send = createSenderHandler({
     : undefined,
   log: logger,
   count,
+  observeDelivered: (delivered) => publishMatchQuality(delivered, destinations),
 });
 
 export const handler = middy(send).use(injectLambdaContext(logger)).use(logMetrics(metrics));

@@ -2,7 +2,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda"
 import type { SenderMetric } from "../contract";
 import { DIMENSIONS } from "../contract";
 import { deadLetterAttributes } from "../core/dead-letter";
-import { parseQueuedEvent } from "../core/queued-event";
+import { parseQueuedEvent, type QueuedEvent } from "../core/queued-event";
 import type { Counter } from "../core/reports";
 import type { DeadLetterMessage, SenderQueue } from "../core/sender-queue";
 import { type DeliveryDeps, deliverMessages, type Verdict } from "./deliver";
@@ -18,6 +18,8 @@ export interface SenderDeps extends DeliveryDeps {
   retryBaseSeconds: number;
   retryMaxSeconds: number;
   count?: Counter;
+  /** Told which events TikTok took in this invocation: match quality in AWS, counted once per delivered event. */
+  observeDelivered?: (delivered: QueuedEvent[]) => void;
 }
 
 export type { Counter, SenderMetric };
@@ -53,11 +55,14 @@ export function createSenderHandler(deps: SenderDeps) {
       }
     };
 
+    const delivered: QueuedEvent[] = [];
     for (const record of event.Records) {
       const verdict: Verdict = verdicts.get(record.messageId) ?? { kind: "retry", reason: "unknown", detail: "no verdict" };
-      tenant = parseQueuedEvent(record.body)?.destination.tenant;
+      const queued = parseQueuedEvent(record.body);
+      tenant = queued?.destination.tenant;
       if (verdict.kind === "delivered") {
         add("delivered");
+        if (queued) delivered.push(queued);
         continue;
       }
       if (verdict.kind === "already_delivered") {
@@ -83,6 +88,7 @@ export function createSenderHandler(deps: SenderDeps) {
     for (const message of toDeadLetter) if (unmoved.has(message.id)) notDone.add(message.id);
     await deps.queue.delay(toDelay);
     report(tally, count);
+    if (delivered.length > 0) deps.observeDelivered?.(delivered);
     for (const [key, value] of byTenant) {
       const [name, metric] = key.split("|") as [string, SenderMetric];
       count(metric, value, { name: DIMENSIONS.tenant, value: name });

@@ -15,15 +15,14 @@ import { publishWebhookOutcome } from "../aws/webhook-metrics";
 import { ENV } from "../contract";
 import { optional, readIngestConfig, readLedgerConfig } from "../core/config";
 import { LedgerGuard } from "../core/ledger-guard";
-import { configuredDestinations } from "../core/metric-dimensions";
 import { readWooCommerceConfig } from "./config";
 import { parseSecrets } from "./signature";
 import { createWooCommerceHandler } from "./webhook";
 
 // Lambda entry for POST /woocommerce: the webhook secret from Secrets Manager (cached), the delivery ledger
-// (an order already sent is not queued again), events to SQS, and the same metrics as POST /events (accepted
-// orders count in match quality and the weak-purchase alarm), plus refused and skipped deliveries by reason
-// (the signature and skipped-order alarms).
+// (an order already sent is not queued again), events to SQS, received/accepted/refused counts, and refused and
+// skipped deliveries by reason (the signature and skipped-order alarms). Its orders count in match quality and
+// the weak-purchase alarm when the sender delivers them, like every event.
 const logger = new Logger();
 const metrics = new Metrics();
 const secretArn = requiredEnv(ENV.webhookSecretArn);
@@ -31,7 +30,6 @@ const ledgerTable = optional(process.env, ENV.ledgerTable);
 const ledgerConfig = readLedgerConfig(process.env);
 
 const ingest = readIngestConfig(process.env);
-const destinations = configuredDestinations([ingest.pixelCode]);
 
 const webhook = createWooCommerceHandler({
   ingest,
@@ -45,7 +43,7 @@ const webhook = createWooCommerceHandler({
     : undefined,
   log: logger,
   tenants: tenantDirectoryFromEnv(process.env),
-  observe: (report) => publishIngestReport(metrics, report, destinations),
+  observe: (report) => publishIngestReport(metrics, report),
   record: (outcome) => publishWebhookOutcome(metrics, outcome),
 });
 

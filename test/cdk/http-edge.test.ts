@@ -67,6 +67,17 @@ describe("HTTP API edge (-c api=http)", () => {
     });
     const stage = Object.values(template.findResources("AWS::ApiGatewayV2::Stage"))[0]!;
     expect(stage.Properties.AccessLogSettings.Format).not.toContain("sourceIp");
+    // An HTTP API has no execution log: the authorizer's and the integration's errors are in the access log.
+    expect(JSON.parse(stage.Properties.AccessLogSettings.Format)).toEqual({
+      requestId: "$context.requestId",
+      time: "$context.requestTimeEpoch",
+      status: "$context.status",
+      ms: "$context.responseLatency",
+      bytes: "$context.responseLength",
+      route: "$context.routeKey",
+      authorizerError: "$context.authorizer.error",
+      integrationError: "$context.integrationErrorMessage",
+    });
   });
 
   it("follows the throttling settings", () => {

@@ -427,9 +427,11 @@ describe("dashboard", () => {
     ]);
   });
 
-  it("shows the sender's outcomes per minute, from the totals", () => {
+  it("shows the events queued (every accepted event is one message) and the sender's outcomes per minute, from the totals", () => {
     const perMinute = expect.objectContaining({ stat: "Sum", period: 60 });
-    expect(widget(/^Events per minute/).metrics).toEqual(
+    const [queued, ...outcomes] = widget(/^Events per minute/).metrics as unknown[][];
+    expect(queued).toEqual(["AWS/SQS", "NumberOfMessagesSent", "QueueName", expect.anything(), perMinute]);
+    expect(outcomes).toEqual(
       ["EventsDelivered", "EventsRetried", "EventsDeadLettered", "EventsTooOld", "EventsAlreadyDelivered"].map((metric) => [
         "TikTokEventsRelay/Relay",
         metric,

@@ -134,8 +134,11 @@ describe("RelayStack outputs", () => {
         "IngestApiKeySecretArn",
         "TikTokTokenSecretArn",
         "AlarmTopicArn",
+        "IngestFunctionName",
       ]),
     );
+    // What raising the ingest function's log level needs (docs/deploy.md, What is logged where).
+    expect(outputs.IngestFunctionName?.Value).toEqual({ Ref: id(stack.ingestFunction) });
     expect(outputs.EventsQueueUrl?.Value).toEqual({ Ref: queueId });
     expect(outputs.DeadLetterQueueUrl?.Value).toEqual({ Ref: dlqId });
     expect(outputs.IngestApiKeySecretArn?.Value).toEqual({ Ref: ingestKeyId });

@@ -76,6 +76,21 @@ describe("authorizer Lambda entry", () => {
   });
 });
 
+/** What `run` wrote to stdout (EMF documents and Powertools' log lines go there). */
+async function stdoutOf(run: () => Promise<void>): Promise<string[]> {
+  const lines: string[] = [];
+  const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    await run();
+  } finally {
+    write.mockRestore();
+  }
+  return lines.flatMap((chunk) => chunk.split("\n")).filter((line) => line !== "");
+}
+
 describe("ingest Lambda entry", () => {
   it("enqueues to EVENTS_QUEUE_URL with the settings from the environment", async () => {
     const { handler } = (await import("../../lambdas/ingest/index")) as {
@@ -92,60 +107,55 @@ describe("ingest Lambda entry", () => {
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
   });
 
-  it("publishes match quality as EMF metrics by pixel and event name; neither logs nor metrics carry identifiers", async () => {
+  it("writes nothing for a request that went through at the default level; a refusal writes one line and its reason as a metric", async () => {
     process.env.POWERTOOLS_METRICS_NAMESPACE = "TikTokEventsRelay/Test";
+    process.env.POWERTOOLS_SERVICE_NAME = "tiktok-relay-ingest";
     process.env.POWERTOOLS_LOG_LEVEL = "INFO";
     const { handler } = (await import("../../lambdas/ingest/index")) as {
       handler: (event: unknown, context: Context) => Promise<APIGatewayProxyResult>;
     };
-    const lines: string[] = [];
-    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-      lines.push(String(chunk));
-      return true;
-    });
     const purchase = {
-      event: "CompletePayment",
+      event: "Purchase",
       event_id: "order-9",
       user: { email: "buyer@example.com", ip: "203.0.113.77" },
       properties: { currency: "USD", value: 5 },
     };
-    try {
+    // Went through as sent: no function line and no metric (the access log has the request, the sender the events).
+    const routine = await stdoutOf(async () => {
       expect((await handler(apiEvent({ data: [purchase, { event: "AddToCart", event_id: "c1" }] }, {}), context)).statusCode).toBe(202);
-    } finally {
-      write.mockRestore();
-    }
+    });
+    expect(routine).toEqual([]);
+    expect(await takeAll(queues.client, queues.eventsQueueUrl)).toHaveLength(2);
+
+    // Refused: the request's line, and EventsRefused by reason under the function's service; no identifier anywhere.
+    const refused = await stdoutOf(async () => {
+      const bad = { ...purchase, event_time: "yesterday" };
+      expect((await handler(apiEvent({ data: [bad] }, {}), context)).statusCode).toBe(400);
+    });
+    expect(refused.filter((line) => line.includes('"message":"ingest"') && line.includes('"status":400'))).toHaveLength(1);
+    const emf = emfOf(refused);
+    expect(emf).toHaveLength(1);
+    expect(emf[0]).toMatchObject({ service: "tiktok-relay-ingest", Reason: "invalid:event_time", EventsRefused: 1 });
+    expect(emf[0]._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: "TikTokEventsRelay/Test" });
+    expect([...routine, ...refused].join("")).not.toMatch(/buyer@example\.com|203\.0\.113\.77/);
+  });
+
+  it("logs a request that went through, with its event ids, when the log level is DEBUG", async () => {
+    process.env.POWERTOOLS_LOG_LEVEL = "DEBUG";
+    const { handler } = (await import("../../lambdas/ingest/index")) as {
+      handler: (event: unknown, context: Context) => Promise<APIGatewayProxyResult>;
+    };
+    const lines = await stdoutOf(async () => {
+      expect((await handler(apiEvent({ event: "Lead", event_id: "lead-8", user: { email: "x@y.zz" } }, {}), context)).statusCode).toBe(202);
+    });
     await takeAll(queues.client, queues.eventsQueueUrl);
-    const emf = emfOf(lines);
-    const purchaseMetrics = emf.find((entry) => entry.EventName === "CompletePayment");
-    expect(purchaseMetrics).toMatchObject({
-      Destination: "web:C4PIXEL0000000000001",
-      service: "tiktok-relay-events",
-      Events: 1,
-      CoverageScore: 30,
-      WithEmail: 1,
-      WithIp: 1,
-      WithPhone: 0,
-      WithStrongKey: 1,
-    });
-    expect(purchaseMetrics._aws.CloudWatchMetrics[0]).toMatchObject({
-      Namespace: "TikTokEventsRelay/Test",
-      Dimensions: [expect.arrayContaining(["Destination", "EventName"])],
-    });
-    expect(emf.find((entry) => entry.EventName === "AddToCart")).toMatchObject({ Events: 1, CoverageScore: 0, WithStrongKey: 0 });
-    expect(emf.find((entry) => entry.Purchases !== undefined)).toMatchObject({
-      service: "tiktok-relay-events",
-      Purchases: 1,
-      PurchasesWithStrongKey: 1,
-    });
-    expect(emf.find((entry) => entry.EventsReceived !== undefined)).toMatchObject({ EventsReceived: 2, EventsAccepted: 2 });
-    // the request's log line is there, with the event ids, and no identifier in any line
-    expect(lines.some((line) => line.includes('"message":"ingest"') && line.includes("order-9"))).toBe(true);
-    expect(lines.join("")).not.toMatch(/buyer@example\.com|203\.0\.113\.77/);
+    const line = JSON.parse(lines.find((entry) => entry.includes('"message":"ingest"'))!);
+    expect(line).toMatchObject({ level: "DEBUG", status: 202, accepted: 1, warnings: 0, eventIds: ["lead-8"] });
   });
 });
 
 describe("WooCommerce Lambda entry", () => {
-  it("counts an accepted order in the match-quality metrics the dashboard and the weak-purchase alarm read", async () => {
+  it("counts a received and accepted order under its own service, and leaves match quality to the sender", async () => {
     const WEBHOOK_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:woo-secret-AbCdEf";
     process.env.WOOCOMMERCE_WEBHOOK_SECRET_ARN = WEBHOOK_ARN;
     process.env.POWERTOOLS_METRICS_NAMESPACE = "TikTokEventsRelay/Test";
@@ -160,12 +170,7 @@ describe("WooCommerce Lambda entry", () => {
     const { handler } = (await import("../../lambdas/woocommerce/index")) as {
       handler: (event: unknown, context: Context) => Promise<APIGatewayProxyResult>;
     };
-    const lines: string[] = [];
-    const write = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-      lines.push(String(chunk));
-      return true;
-    });
-    try {
+    const lines = await stdoutOf(async () => {
       const event = proxyEvent(
         "POST",
         "/woocommerce",
@@ -175,31 +180,16 @@ describe("WooCommerce Lambda entry", () => {
       );
       const response = await handler(event, context);
       expect(JSON.parse(response.body)).toMatchObject({ accepted: 1 });
-    } finally {
-      write.mockRestore();
-    }
-    await takeAll(queues.client, queues.eventsQueueUrl);
+    });
+    expect(await takeAll(queues.client, queues.eventsQueueUrl)).toHaveLength(1);
     const emf = emfOf(lines);
-    // The same namespace, service and dimensions as POST /events' purchases (lib/monitoring.ts reads these).
-    const purchase = emf.find((entry) => entry.EventName === "Purchase");
-    expect(purchase).toMatchObject({
-      service: "tiktok-relay-events",
-      Destination: "web:C4PIXEL0000000000001",
-      Events: 1,
-      WithEmail: 1,
-      WithStrongKey: 1,
-    });
-    expect(purchase._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: "TikTokEventsRelay/Test" });
-    expect(emf.find((entry) => entry.Purchases !== undefined)).toMatchObject({
-      service: "tiktok-relay-events",
-      Purchases: 1,
-      PurchasesWithStrongKey: 1,
-    });
     expect(emf.find((entry) => entry.EventsAccepted !== undefined)).toMatchObject({
       service: "tiktok-relay-woocommerce",
       EventsReceived: 1,
       EventsAccepted: 1,
     });
+    // Counted once, by the sender, when TikTok takes it (see "sender Lambda entry").
+    expect(emf.filter((entry) => entry.service === "tiktok-relay-events")).toEqual([]);
   });
 });
 
@@ -222,6 +212,93 @@ describe("sender Lambda entry", () => {
       },
     ],
   };
+
+  /** A token secret of its own: Powertools caches secrets per ARN for the life of the process. */
+  function useToken(arn: string) {
+    process.env.TIKTOK_ACCESS_TOKEN_SECRET_ARN = arn;
+    secrets.on(GetSecretValueCommand, { SecretId: arn }).resolves({ SecretString: "token" });
+  }
+
+  /** The ingest entry's queue messages for these events, as the SQS event source hands them to the sender. */
+  async function queuedBatch(events: unknown[]): Promise<SQSEvent> {
+    const ingest = (await import("../../lambdas/ingest/index")) as {
+      handler: (event: unknown, context: Context) => Promise<APIGatewayProxyResult>;
+    };
+    expect((await ingest.handler(apiEvent({ data: events }, {}), context)).statusCode).toBe(202);
+    const messages = await takeAll(queues.client, queues.eventsQueueUrl);
+    return {
+      Records: messages.map((message) => ({
+        ...batch.Records[0]!,
+        messageId: message.MessageId!,
+        receiptHandle: message.ReceiptHandle!,
+        body: message.Body!,
+      })),
+    };
+  }
+
+  it("publishes match quality for the events TikTok took, once per invocation, and logs their ids; never an identifier", async () => {
+    process.env.POWERTOOLS_METRICS_NAMESPACE = "TikTokEventsRelay/Test";
+    process.env.POWERTOOLS_LOG_LEVEL = "INFO";
+    useToken(`${TOKEN_ARN}-quality`);
+    const purchase = {
+      event: "CompletePayment",
+      event_id: "order-9",
+      user: { email: "buyer@example.com", ip: "203.0.113.77" },
+      properties: { currency: "USD", value: 5 },
+    };
+    const records = await queuedBatch([
+      purchase,
+      { event: "AddToCart", event_id: "c1" },
+      { event: "Purchase", event_id: "order-10", pixel_code: "C4OTHERPIXEL00000001" },
+    ]);
+    const { handler } = (await import("../../lambdas/sender/index")) as {
+      handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+    };
+    const lines = await stdoutOf(async () => {
+      expect((await handler(records, context)).batchItemFailures).toEqual([]);
+    });
+    const emf = emfOf(lines).filter((entry) => entry.service === "tiktok-relay-events");
+    const purchaseMetrics = emf.find((entry) => entry.EventName === "CompletePayment");
+    expect(purchaseMetrics).toMatchObject({
+      Destination: "web:C4PIXEL0000000000001",
+      Events: 1,
+      CoverageScore: 30,
+      WithEmail: 1,
+      WithIp: 1,
+      WithPhone: 0,
+      WithStrongKey: 1,
+    });
+    expect(purchaseMetrics._aws.CloudWatchMetrics[0]).toMatchObject({
+      Namespace: "TikTokEventsRelay/Test",
+      Dimensions: [["service", "Destination", "EventName"]],
+    });
+    expect(emf.find((entry) => entry.EventName === "AddToCart")).toMatchObject({ Events: 1, CoverageScore: 0, WithStrongKey: 0 });
+    // A pixel the operator did not configure is "web:other": no caller input becomes a dimension value.
+    expect(emf.find((entry) => entry.EventName === "Purchase")).toMatchObject({ Destination: "web:other", Events: 1 });
+    // The purchase totals across destinations ride in one of the documents, once.
+    expect(emf.filter((entry) => entry.Purchases !== undefined)).toEqual([
+      expect.objectContaining({ Purchases: 2, PurchasesWithStrongKey: 1 }),
+    ]);
+    expect(emf).toHaveLength(3);
+    // The delivery's log line names the events TikTok took.
+    const delivered = lines.filter((line) => line.includes('"tiktok request"')).map((line) => JSON.parse(line) as { eventIds?: string[] });
+    expect(delivered.flatMap((line) => line.eventIds ?? []).sort()).toEqual(["c1", "order-10", "order-9"]);
+    expect(lines.join("")).not.toMatch(/buyer@example\.com|203\.0\.113\.77/);
+  });
+
+  it("counts no match quality for events TikTok refused (they are in the DLQ, counted there)", async () => {
+    useToken(`${TOKEN_ARN}-refused`);
+    tiktok.respond = () => ({ status: 200, body: { code: 40002, message: "invalid event" } });
+    const records = await queuedBatch([{ event: "Lead", event_id: "lead-9", user: { email: "x@y.zz" } }]);
+    const { handler } = (await import("../../lambdas/sender/index")) as {
+      handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+    };
+    const lines = await stdoutOf(async () => {
+      expect((await handler(records, context)).batchItemFailures).toEqual([]);
+    });
+    expect(await takeAll(queues.client, queues.deadLetterQueueUrl)).toHaveLength(1);
+    expect(emfOf(lines).filter((entry) => entry.service === "tiktok-relay-events")).toEqual([]);
+  });
 
   it("re-reads a rotated token from Secrets Manager, past its cache, after TikTok refuses the old one", async () => {
     secrets

@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import type { APIGatewayProxyResult, Context } from "aws-lambda";
+import type { Message } from "@aws-sdk/client-sqs";
+import type { APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
@@ -13,15 +14,19 @@ import { signBody } from "../../lambdas/woocommerce/signature";
 import { proxyEvent } from "../../local/http-api";
 import { type LocalQueues, startLocalQueues } from "../../local/sqs-server";
 import { apiEvent } from "../support/api-event";
+import { startFakeTikTok } from "../support/fake-tiktok";
 import { takeAll } from "../support/queues";
 
 // CloudWatch bills every distinct combination of metric name and dimension values as a custom metric, every
 // month. Callers choose field names, pixel codes and (with ALLOW_CUSTOM_EVENTS) event names: 1,000 hostile
 // requests through the real Lambda entries must produce a small, fixed number of combinations, each value
-// from the contract's lists or the operator's configuration.
+// from the contract's lists or the operator's configuration. The events accepted go on through the sender entry,
+// which counts their match quality by destination and event name.
 
 const PIXEL = "C4PIXEL0000000000001";
 const WEBHOOK_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:woo-secret-AbCdEf";
+// Its own ARN: Powertools caches a secret per ARN for the life of the process, which other test files share.
+const TOKEN_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:tiktok-token-cardinality-AbCdEf";
 const context = { functionName: "test", awsRequestId: "req-1" } as Context;
 type Entry = (event: unknown, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -100,12 +105,27 @@ beforeAll(async () => {
     // Callers may then invent event names too.
     ALLOW_CUSTOM_EVENTS: "true",
     WOOCOMMERCE_WEBHOOK_SECRET_ARN: WEBHOOK_ARN,
+    TIKTOK_ACCESS_TOKEN_SECRET_ARN: TOKEN_ARN,
+    DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
   };
   vi.resetModules();
 });
 afterAll(async () => {
   process.env = saved;
   await queues.close();
+});
+
+/** A queue message as the SQS event source hands it to the sender. */
+const sqsRecord = (message: Message): SQSRecord => ({
+  messageId: message.MessageId!,
+  receiptHandle: message.ReceiptHandle!,
+  body: message.Body!,
+  attributes: { ApproximateReceiveCount: "1", SentTimestamp: "0", SenderId: "x", ApproximateFirstReceiveTimestamp: "0" },
+  messageAttributes: {},
+  md5OfBody: "",
+  eventSource: "aws:sqs",
+  eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:events",
+  awsRegion: "us-east-1",
 });
 
 describe("metric dimensions under hostile input", () => {
@@ -146,22 +166,46 @@ describe("metric dimensions under hostile input", () => {
         statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
       }
     });
-    await takeAll(queues.client, queues.eventsQueueUrl);
     // The requests really were accepted and refused in many ways.
     expect(statuses.get(202)).toBeGreaterThan(150);
     expect(statuses.get(400)).toBeGreaterThan(400);
+
+    // Match quality is the sender's to count, for the events TikTok took: send every accepted one.
+    const queued = await takeAll(queues.client, queues.eventsQueueUrl);
+    expect(queued.length).toBe(statuses.get(202));
+    const tiktok = await startFakeTikTok();
+    const secrets = mockClient(SecretsManagerClient);
+    secrets.on(GetSecretValueCommand, { SecretId: TOKEN_ARN }).resolves({ SecretString: "token" });
+    process.env.TIKTOK_API_URL = tiktok.url;
+    process.env.POWERTOOLS_SERVICE_NAME = "tiktok-relay-sender";
+    const sender = (await import("../../lambdas/sender/index")) as {
+      handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+    };
+    try {
+      lines.push(
+        ...(await capture(async () => {
+          const response = await sender.handler({ Records: queued.map(sqsRecord) }, context);
+          expect(response.batchItemFailures).toEqual([]);
+        })),
+      );
+      expect(tiktok.requests.flatMap((request) => (request.body as { data: unknown[] }).data)).toHaveLength(queued.length);
+    } finally {
+      secrets.restore();
+      await tiktok.close();
+    }
 
     const { dimensionSets, series, values } = metricSeries(lines);
     expect(values.get("Destination")).toEqual(new Set([`web:${PIXEL}`, "web:other"]));
     for (const name of values.get("EventName") ?? []) expect([...STANDARD_EVENTS, CUSTOM_EVENT_DIMENSION_VALUE]).toContain(name);
     for (const reason of values.get("Reason") ?? []) expect(INGEST_REFUSAL_REASONS).toContain(reason);
     // Bounded by construction, whatever callers send: the configured pixel and "other", each with a standard
-    // event name or "custom"; a refusal reason from the contract's list; the two totals without either.
+    // event name or "custom"; a refusal reason from the contract's list; match quality's purchase totals and the
+    // sender's totals without either.
     const bound = 2 * (STANDARD_EVENTS.length + 1) + INGEST_REFUSAL_REASONS.length + 2;
     expect(dimensionSets.size).toBeLessThanOrEqual(bound);
     expect(bound).toBeLessThan(80);
     // 12 match-quality figures per destination and event name, a few counts otherwise.
-    expect(series.size).toBeLessThanOrEqual(12 * 2 * (STANDARD_EVENTS.length + 1) + INGEST_REFUSAL_REASONS.length + 4);
+    expect(series.size).toBeLessThanOrEqual(12 * 2 * (STANDARD_EVENTS.length + 1) + INGEST_REFUSAL_REASONS.length + 8);
     const refusals = [...series].filter((s) => s.startsWith("EventsRefused"));
     expect(refusals.length).toBeLessThanOrEqual(5);
   });
