@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { type EventAgeLimits, maxEventAgeDaysFor } from "./event-age";
 import { type EventTarget, readTarget, resolveTarget } from "./event-destination";
 import { deprecationWarning, isStandardEvent, suggestEventName } from "./event-names";
+import { checkEvent } from "./event-check";
 import { parseEventTime } from "./event-time";
 import { type Hashed, hashEmail, hashExternalId, hashName, hashPhone, hashZipCode, phoneCountryOf, sha256Hex } from "./hashing";
 import { nonShopperAddress } from "./ip-address";
@@ -53,9 +54,13 @@ export type PrepareResult =
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 
 export function prepareEvent(input: unknown, index: number, options: PrepareOptions): PrepareResult {
-  const parsed = EventSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, issues: fromZodIssues(parsed.error.issues, index) };
-  const incoming = parsed.data;
+  // The common, valid event is checked by hand (event-check.ts); zod has the last word, and words every refusal.
+  let incoming = checkEvent(input);
+  if (!incoming) {
+    const parsed = EventSchema.safeParse(input);
+    if (!parsed.success) return { ok: false, issues: fromZodIssues(parsed.error.issues, index) };
+    incoming = parsed.data;
+  }
   const issues: EventIssue[] = [];
   const warnings: EventIssue[] = [];
   const problem = (list: EventIssue[]) => (path: string, message: string) => list.push({ index, path, message });
