@@ -1,9 +1,9 @@
 import { isIP } from "node:net";
 import type { z } from "zod";
 import { type EventAgeLimits, maxEventAgeDaysFor } from "./event-age";
+import { checkEvent } from "./event-check";
 import { type EventTarget, readTarget, resolveTarget } from "./event-destination";
 import { deprecationWarning, isStandardEvent, suggestEventName } from "./event-names";
-import { checkEvent } from "./event-check";
 import { parseEventTime } from "./event-time";
 import { type Hashed, hashEmail, hashExternalId, hashName, hashPhone, hashZipCode, phoneCountryOf, sha256Hex } from "./hashing";
 import { nonShopperAddress } from "./ip-address";
