@@ -21,17 +21,38 @@ interface QueuedMessage {
 
 /** The message body for one event. */
 export function encodeQueuedEvent({ destination, event }: QueuedEvent): string {
-  const message: QueuedMessage = {
-    destination: {
-      source: destination.source,
-      id: destination.id,
-      ...(destination.testEventCode ? { test_event_code: destination.testEventCode } : {}),
-      ...(destination.tenant !== undefined ? { tenant: destination.tenant } : {}),
-    },
-    event,
-  };
+  // JSON.stringify({ destination, event }) written as its two parts: the destination's part is the same for
+  // every event of a request, so it is made once (lastDestination), and only the event is serialised.
+  const body = `{"destination":${destinationJson(destination)},"event":${JSON.stringify(event)}}`;
   // SQS refuses a body holding U+FFFE or U+FFFF (JSON.stringify already escapes controls and lone surrogates).
-  return JSON.stringify(message).replace(/[\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  return NONCHARACTER.test(body) ? body.replace(NONCHARACTERS, (c) => `\\u${c.charCodeAt(0).toString(16)}`) : body;
+}
+
+const NONCHARACTER = /[\ufffe\uffff]/;
+const NONCHARACTERS = /[\ufffe\uffff]/g;
+
+let lastDestination: { destination: Destination; json: string } | undefined;
+
+/** The message's destination object as JSON; the last one is kept, as a request's events mostly share it. */
+function destinationJson(destination: Destination): string {
+  const last = lastDestination?.destination;
+  if (
+    last !== undefined &&
+    last.source === destination.source &&
+    last.id === destination.id &&
+    last.testEventCode === destination.testEventCode &&
+    last.tenant === destination.tenant
+  )
+    return lastDestination!.json;
+  const message: QueuedMessage["destination"] = {
+    source: destination.source,
+    id: destination.id,
+    ...(destination.testEventCode ? { test_event_code: destination.testEventCode } : {}),
+    ...(destination.tenant !== undefined ? { tenant: destination.tenant } : {}),
+  };
+  const json = JSON.stringify(message);
+  lastDestination = { destination: { ...destination }, json };
+  return json;
 }
 
 /** Reads a message body in either format; undefined when it is not a relay event message. */

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SQS_BATCH_BYTES } from "../../lambdas/aws/sqs-batches";
 import { entryBytes } from "../../lambdas/aws/sqs-event-queue";
@@ -82,5 +83,48 @@ describe("deliveryKey", () => {
     expect(keys.size).toBe(6);
     const later: TikTokEvent = { ...event, event_time: 5 };
     expect(deliveryKey(webDestination(PIXEL), later)).toBe(deliveryKey(webDestination(PIXEL), event));
+  });
+});
+
+describe("queue message bytes", () => {
+  /** The body as it was written before the destination's JSON was kept between events. */
+  const reference = ({ destination, event }: { destination: Destination; event: TikTokEvent }) =>
+    JSON.stringify({
+      destination: {
+        source: destination.source,
+        id: destination.id,
+        ...(destination.testEventCode ? { test_event_code: destination.testEventCode } : {}),
+        ...(destination.tenant !== undefined ? { tenant: destination.tenant } : {}),
+      },
+      event,
+    }).replace(/[\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+
+  const destination: fc.Arbitrary<Destination> = fc.record(
+    {
+      source: fc.constantFrom("web" as const, "offline" as const, "crm" as const),
+      id: fc.constantFrom(PIXEL, "OTHERPIXEL0001", "7300000000000000001"),
+      testEventCode: fc.constantFrom(undefined, "", "TEST1", "T\uffff", 'T\ufffe"x'),
+      tenant: fc.constantFrom(undefined, "", "shop-a", "shop-b"),
+    },
+    { requiredKeys: ["source", "id"] },
+  );
+  const tiktokEvent = fc.record({
+    event: fc.constantFrom("Purchase", "Lead\uffff"),
+    event_time: fc.integer({ min: 0, max: 2_000_000_000 }),
+    event_id: fc.string({ unit: "binary", maxLength: 12 }),
+  });
+
+  it("are what JSON.stringify of the message made, whatever the order of destinations", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(destination, tiktokEvent), { maxLength: 8 }), (messages) => {
+        for (const [destination, event] of messages) {
+          expect(encodeQueuedEvent({ destination, event })).toBe(reference({ destination, event }));
+          // A destination changed after it was encoded is not answered from what was kept.
+          destination.tenant = "changed";
+          expect(encodeQueuedEvent({ destination, event })).toBe(reference({ destination, event }));
+        }
+      }),
+      { numRuns: 1000, seed: 20261203 },
+    );
   });
 });
