@@ -1,10 +1,9 @@
-import { isUtf8 } from "node:buffer";
 import { HEALTH_BODY, type IngestRefusalReason } from "../contract";
 import type { IngestConfig } from "../core/config";
 import { destinationLabel } from "../core/destination";
 import { destinationFor, type EventTarget, readBatchTarget } from "../core/event-destination";
 import { type EventQueue, MAX_QUEUE_ENTRY_BYTES, type QueueEntry, queueEntry, queueEntryBytes } from "../core/event-queue";
-import { type HttpHandler, type HttpRequest, jsonResponse } from "../core/http";
+import { bodyText, type HttpHandler, type HttpRequest, jsonResponse } from "../core/http";
 import { parseLduRegion } from "../core/limited-data-use";
 import type { Log } from "../core/log";
 import { refusalReason } from "../core/metric-dimensions";
@@ -73,9 +72,9 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     }
     let body: unknown;
     try {
-      // isUtf8 (simdutf) then toString is several times faster than a fatal TextDecoder on a 1 MB body.
-      if (!isUtf8(bytes)) throw new Error("not UTF-8");
-      body = JSON.parse(bytes.toString("utf8"));
+      const text = bodyText(request);
+      if (text === undefined) throw new Error("not UTF-8");
+      body = JSON.parse(text);
     } catch (error) {
       const why = error instanceof SyntaxError ? jsonErrorWithoutInput(error) : "not UTF-8";
       refuse("body_not_json");
