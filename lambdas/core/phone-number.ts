@@ -44,7 +44,7 @@ function rewritesOf(rules: Iterable<string>): RegExp | undefined {
   return sources.length > 0 ? new RegExp(`^(?:${sources.map((rule) => `(?:${rule})`).join("|")})(?<!^)`) : undefined;
 }
 
-const rewrittenBy = (rewrites: RegExp | undefined, national: string) => rewrites !== undefined && rewrites.test(national);
+const rewrittenBy = (rewrites: RegExp | undefined, national: string) => rewrites?.test(national) === true;
 
 /** Per calling code, the possible lengths of every country that shares it: computed once per container. */
 function callingCodePlans(): Map<string, Plan> {
