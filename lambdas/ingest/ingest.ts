@@ -1,13 +1,13 @@
 import { HEALTH_BODY, type IngestRefusalReason } from "../contract";
 import type { IngestConfig } from "../core/config";
 import { destinationLabel } from "../core/destination";
-import { destinationFor, type EventTarget, readBatchTarget } from "../core/event-destination";
+import { type DestinationDefaults, destinationFor, type EventTarget, readBatchTarget } from "../core/event-destination";
 import { type EventQueue, MAX_QUEUE_ENTRY_BYTES, type QueueEntry, queueEntry, queueEntryBytes } from "../core/event-queue";
 import { bodyText, type HttpHandler, type HttpRequest, jsonResponse } from "../core/http";
 import { parseLduRegion } from "../core/limited-data-use";
 import type { Log } from "../core/log";
 import { refusalReason } from "../core/metric-dimensions";
-import { prepareEvent } from "../core/prepare";
+import { type PrepareOptions, prepareEvent } from "../core/prepare";
 import type { IngestReport } from "../core/reports";
 import { type EventIssue, LIMITS, PIXEL_CODE } from "../core/schema";
 import { ownsDestination, type TenantDirectory, tenantIngestConfig } from "../core/tenant";
@@ -104,12 +104,28 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     const warnings: EventIssue[] = [];
     const entries: QueueEntry[] = [];
     const accepted: IngestReport["accepted"] = [];
-    const defaults = { ...config, testEventCode: envelope.testEventCode ?? config.testEventCode };
+    // Only what destinationFor and prepareEvent read: a copy of the whole config per request cost more than
+    // parsing a one-event body.
+    const defaults: DestinationDefaults = {
+      pixelCode: config.pixelCode,
+      offlineEventSetId: config.offlineEventSetId,
+      crmEventSetId: config.crmEventSetId,
+      testEventCode: envelope.testEventCode ?? config.testEventCode,
+    };
     const foreign: EventIssue[] = [];
     let consentDenied = 0;
     const withoutDestination = new Set<number>();
     // One options object per request, not a copy of the config per event (a 1,000-event request made 1,000).
-    const options = { ...config, nowSeconds, batch: envelope.target };
+    const options: PrepareOptions = {
+      nowSeconds,
+      defaultPhoneCountry: config.defaultPhoneCountry,
+      maxEventAgeDays: config.maxEventAgeDays,
+      offlineMaxEventAgeDays: config.offlineMaxEventAgeDays,
+      crmMaxEventAgeDays: config.crmMaxEventAgeDays,
+      allowCustomEvents: config.allowCustomEvents,
+      lduRegions: config.lduRegions,
+      batch: envelope.target,
+    };
     for (let index = 0; index < envelope.events.length; index++) {
       const input = envelope.events[index];
       const prepared = prepareEvent(input, index, options);
