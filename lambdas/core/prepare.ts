@@ -110,9 +110,10 @@ export function prepareEvent(input: unknown, index: number, options: PrepareOpti
   const event: TikTokEvent = { event: incoming.event, event_time: time.seconds, event_id: "" };
   const phoneCountry = phoneCountryOf(incoming.user?.country) ?? options.defaultPhoneCountry;
   const user = incoming.user && prepareUser(incoming.user, phoneCountry, notes);
-  if (user && Object.keys(user).length > 0) event.user = user;
-  if (incoming.page && Object.keys(incoming.page).length > 0) event.page = { ...incoming.page };
-  if (properties && Object.keys(properties).length > 0) event.properties = properties;
+  if (user && hasFields(user)) event.user = user;
+  // The schema's copy (see prepareProperties): the caller's page is not shared with the event.
+  if (incoming.page && hasFields(incoming.page)) event.page = incoming.page;
+  if (properties && hasFields(properties)) event.properties = properties;
   if (incoming.limited_data_use !== undefined) event.limited_data_use = incoming.limited_data_use;
   // Derived from what the caller sent, before the relay's own additions below: a later default never changes
   // the id a retry of the same event gets.
@@ -287,11 +288,15 @@ function copyInto(out: Record<string, string | string[]>, key: keyof IncomingUse
   if (trimmed) out[key] = lowerCase ? trimmed.toLowerCase() : trimmed;
 }
 
+/**
+ * The event's properties, changed in place: `properties` is the schema's copy (zod's safeParse and checkEvent
+ * both give back new objects and lists), never the caller's, and copying it again cost an object per content.
+ */
 function prepareProperties(properties: IncomingProperties, notes: EventNotes): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...properties };
+  const out: Record<string, unknown> = properties;
   // TikTok rejects a numeric content_id, and one bad row fails the whole batch.
   if (properties.contents) {
-    out.contents = properties.contents.map((content) => ({ ...content, content_id: String(content.content_id) }));
+    for (const content of properties.contents) content.content_id = String(content.content_id);
   }
   if (properties.content_ids) out.content_ids = properties.content_ids.map(String);
   if (properties.order_id !== undefined) out.order_id = String(properties.order_id);
@@ -305,6 +310,12 @@ function prepareProperties(properties: IncomingProperties, notes: EventNotes): R
     notes.fail("properties.currency", "is required when value is set (an ISO-4217 code, e.g. USD)");
   }
   return out;
+}
+
+/** Whether an object has a field: Object.keys(value).length > 0 without making the list. */
+function hasFields(value: object): boolean {
+  for (const _ in value) return true;
+  return false;
 }
 
 function fromZodIssues(issues: z.core.$ZodIssue[], index: number): EventIssue[] {

@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { purchaseEvent } from "../../bench/fixtures";
+import { readIngestConfig } from "../../lambdas/core/config";
 import { checkEvent } from "../../lambdas/core/event-check";
+import { prepareEvent } from "../../lambdas/core/prepare";
 import { EventSchema, LIMITS } from "../../lambdas/core/schema";
 import { event, mutatedEvent, setPath, toJsonText, validEvent, withProtoKeys, wrongValue } from "../fuzz/ingest-arbitraries";
 
@@ -228,5 +230,30 @@ describe("checkEvent answers as EventSchema does", () => {
     expect(agrees(purchase)).toBe(true);
     expect(agrees({ ...purchase, properties: { ...purchase.properties, currency: " usd " } })).toBe(true);
     expect(Object.keys(checkEvent(purchase)!.properties!)).toEqual(["contents", "content_type", "currency", "value", "order_id"]);
+  });
+});
+
+/** Freezes a value and everything in it: a change to it then throws (modules run in strict mode). */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Reflect.ownKeys(value)) deepFreeze((value as Record<PropertyKey, unknown>)[key]);
+  }
+  return value;
+}
+
+describe("prepareEvent works on the schema's copy", () => {
+  const config = readIngestConfig({ TIKTOK_PIXEL_CODE: "C4PIXEL0000000000001", LDU_REGIONS: "US-CA" });
+  const options = { ...config, nowSeconds: 1_767_225_600 };
+
+  it("and never changes the caller's event (it changes its copy in place)", () => {
+    fc.assert(
+      fc.property(fc.oneof(event, mutatedEvent, validEvent), (input) => {
+        const unfrozen = structuredClone(input);
+        // Frozen, a change to the input would throw; the answer is the one an unfrozen copy gets.
+        expect(prepareEvent(deepFreeze(input), 0, options)).toStrictEqual(prepareEvent(unfrozen, 0, options));
+      }),
+      { numRuns: 2000, seed: SEED },
+    );
   });
 });
