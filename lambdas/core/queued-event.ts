@@ -23,36 +23,47 @@ interface QueuedMessage {
 export function encodeQueuedEvent({ destination, event }: QueuedEvent): string {
   // JSON.stringify({ destination, event }) written as its two parts: the destination's part is the same for
   // every event of a request, so it is made once (lastDestination), and only the event is serialised.
-  const body = `{"destination":${destinationJson(destination)},"event":${JSON.stringify(event)}}`;
+  const prefix = destinationPart(destination);
+  const eventJson = JSON.stringify(event);
+  const body = `${prefix.json}${eventJson}}`;
   // SQS refuses a body holding U+FFFE or U+FFFF (JSON.stringify already escapes controls and lone surrogates).
-  return NONCHARACTER.test(body) ? body.replace(NONCHARACTERS, (c) => `\\u${c.charCodeAt(0).toString(16)}`) : body;
+  // The parts are searched, not the body: searching the joined string first copied it into one.
+  return prefix.clean && !NONCHARACTER.test(eventJson) ? body : body.replace(NONCHARACTERS, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
 
 const NONCHARACTER = /[\ufffe\uffff]/;
 const NONCHARACTERS = /[\ufffe\uffff]/g;
 
-let lastDestination: { destination: Destination; json: string } | undefined;
+interface DestinationPart {
+  destination: Destination;
+  /** The body up to the event's JSON: `{"destination":{...},"event":`. */
+  json: string;
+  /** Whether it holds no U+FFFE or U+FFFF. */
+  clean: boolean;
+}
 
-/** The message's destination object as JSON; the last one is kept, as a request's events mostly share it. */
-function destinationJson(destination: Destination): string {
-  const last = lastDestination?.destination;
+let lastDestination: DestinationPart | undefined;
+
+/** The body's start, which names the destination; the last one is kept, as a request's events mostly share it. */
+function destinationPart(destination: Destination): DestinationPart {
+  const last = lastDestination;
   if (
     last !== undefined &&
-    last.source === destination.source &&
-    last.id === destination.id &&
-    last.testEventCode === destination.testEventCode &&
-    last.tenant === destination.tenant
+    last.destination.source === destination.source &&
+    last.destination.id === destination.id &&
+    last.destination.testEventCode === destination.testEventCode &&
+    last.destination.tenant === destination.tenant
   )
-    return lastDestination!.json;
+    return last;
   const message: QueuedMessage["destination"] = {
     source: destination.source,
     id: destination.id,
     ...(destination.testEventCode ? { test_event_code: destination.testEventCode } : {}),
     ...(destination.tenant !== undefined ? { tenant: destination.tenant } : {}),
   };
-  const json = JSON.stringify(message);
-  lastDestination = { destination: { ...destination }, json };
-  return json;
+  const json = `{"destination":${JSON.stringify(message)},"event":`;
+  lastDestination = { destination: { ...destination }, json, clean: !NONCHARACTER.test(json) };
+  return lastDestination;
 }
 
 /** Reads a message body in either format; undefined when it is not a relay event message. */

@@ -2,7 +2,7 @@ import { HEALTH_BODY, type IngestRefusalReason } from "../contract";
 import type { IngestConfig } from "../core/config";
 import { destinationLabel } from "../core/destination";
 import { type DestinationDefaults, destinationFor, type EventTarget, readBatchTarget } from "../core/event-destination";
-import { type EventQueue, MAX_QUEUE_ENTRY_BYTES, type QueueEntry, queueEntry, queueEntryBytes } from "../core/event-queue";
+import { type EventQueue, exceedsQueueEntryLimit, MAX_QUEUE_ENTRY_BYTES, type QueueEntry, queueEntry } from "../core/event-queue";
 import { bodyText, type HttpHandler, type HttpRequest, jsonResponse } from "../core/http";
 import { parseLduRegion } from "../core/limited-data-use";
 import type { Log } from "../core/log";
@@ -191,7 +191,7 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
       );
     }
 
-    const oversized = entries.findIndex((entry) => queueEntryBytes(entry) > MAX_QUEUE_ENTRY_BYTES);
+    const oversized = entries.findIndex(exceedsQueueEntryLimit);
     if (oversized >= 0) {
       refuse("event_too_large");
       return reply(413, {

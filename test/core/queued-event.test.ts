@@ -4,7 +4,7 @@ import { SQS_BATCH_BYTES } from "../../lambdas/aws/sqs-batches";
 import { entryBytes } from "../../lambdas/aws/sqs-event-queue";
 import { deliveryKey } from "../../lambdas/core/delivery-key";
 import { type Destination, webDestination } from "../../lambdas/core/destination";
-import { MAX_QUEUE_ENTRY_BYTES, queueEntry, queueEntryBytes } from "../../lambdas/core/event-queue";
+import { exceedsQueueEntryLimit, MAX_QUEUE_ENTRY_BYTES, queueEntry, queueEntryBytes } from "../../lambdas/core/event-queue";
 import { encodeQueuedEvent, parseQueuedEvent } from "../../lambdas/core/queued-event";
 import type { TikTokEvent } from "../../lambdas/core/schema";
 
@@ -123,6 +123,21 @@ describe("queue message bytes", () => {
           destination.tenant = "changed";
           expect(encodeQueuedEvent({ destination, event })).toBe(reference({ destination, event }));
         }
+      }),
+      { numRuns: 1000, seed: 20261203 },
+    );
+  });
+});
+
+describe("exceedsQueueEntryLimit", () => {
+  it("says what counting the bytes says, near the limit and in every width of UTF-8", () => {
+    const piece = fc.constantFrom("a", "é", "€", "😀", "\ud800");
+    fc.assert(
+      fc.property(piece, fc.integer({ min: -40, max: 40 }), fc.constantFrom(1, 2, 3, 4), (char, offset, divisor) => {
+        const bytes = Buffer.byteLength(char);
+        const count = Math.max(0, Math.floor(MAX_QUEUE_ENTRY_BYTES / (bytes * divisor)) + offset);
+        const entry = { id: "e", body: char.repeat(count), eventName: "Purchase" };
+        expect(exceedsQueueEntryLimit(entry)).toBe(queueEntryBytes(entry) > MAX_QUEUE_ENTRY_BYTES);
       }),
       { numRuns: 1000, seed: 20261203 },
     );
