@@ -19,7 +19,8 @@ export function sha256Hex(value: string): string {
 }
 
 export function isSha256Hex(value: string): boolean {
-  return SHA256_HEX.test(value);
+  // Most identifiers are not 64 characters long: no regex for them (every identifier of every event asks).
+  return value.length === 64 && SHA256_HEX.test(value);
 }
 
 function hashed(value: string): Hashed {
