@@ -128,6 +128,10 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     };
     for (let index = 0; index < envelope.events.length; index++) {
       const input = envelope.events[index];
+      // Let go of the posted event once it is read: the parsed request would otherwise stay live, and be copied by
+      // every garbage collection, until the last of its events is prepared. prepareEvent keeps nothing of it but
+      // strings it copies into its own objects.
+      envelope.events[index] = undefined;
       const prepared = prepareEvent(input, index, options);
       if (!prepared.ok) {
         for (const issue of prepared.issues) issues.push(issue);
