@@ -48,8 +48,11 @@ function pathParametersOf(parameters: Record<string, string | undefined> | null 
   return defined.length > 0 ? { pathParameters: Object.fromEntries(defined) } : {};
 }
 
-function body(raw: string | undefined | null, base64: boolean | undefined): Buffer {
-  return base64 ? Buffer.from(raw ?? "", "base64") : Buffer.from(raw ?? "", "utf8");
+function body(raw: string | undefined | null, base64: boolean | undefined): Pick<HttpRequest, "body" | "text"> {
+  if (base64) return { body: Buffer.from(raw ?? "", "base64") };
+  // The text too: a handler that reads text need not decode the bytes again (HttpRequest.text).
+  const text = raw ?? "";
+  return { body: Buffer.from(text, "utf8"), text };
 }
 
 export function fromRestEvent(event: APIGatewayProxyEvent, context?: LambdaContext): HttpRequest {
@@ -63,7 +66,7 @@ export function fromRestEvent(event: APIGatewayProxyEvent, context?: LambdaConte
     method: event.httpMethod,
     path: event.path,
     headers,
-    body: body(event.body, event.isBase64Encoded),
+    ...body(event.body, event.isBase64Encoded),
     ...authorizerContextOf(event.requestContext?.authorizer),
     ...pathParametersOf(event.pathParameters),
     ...deadlineOf(context),
@@ -84,7 +87,7 @@ export function fromHttpApiEvent(event: APIGatewayProxyEventV2, context?: Lambda
     method: event.requestContext?.http?.method ?? "",
     path: event.rawPath,
     headers,
-    body: body(event.body, event.isBase64Encoded),
+    ...body(event.body, event.isBase64Encoded),
     ...authorizerContextOf((event.requestContext as { authorizer?: unknown } | undefined)?.authorizer),
     ...pathParametersOf(event.pathParameters),
     ...deadlineOf(context),

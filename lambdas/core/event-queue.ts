@@ -39,6 +39,15 @@ export function queueEntryBytes(entry: QueueEntry): number {
   );
 }
 
+/**
+ * Whether an entry is larger than the queue takes. A UTF-16 unit is at most 3 bytes of UTF-8, so most entries are
+ * known to fit from their length: counting the bytes first copied every body of a request into one string.
+ */
+export function exceedsQueueEntryLimit(entry: QueueEntry): boolean {
+  const most = (entry.body.length + entry.eventName.length) * 3 + EVENT_NAME_ATTRIBUTE.length + "String".length;
+  return most > MAX_QUEUE_ENTRY_BYTES && queueEntryBytes(entry) > MAX_QUEUE_ENTRY_BYTES;
+}
+
 /** The queue entry for one prepared event: the event and where it goes, never a raw identifier. */
 export function queueEntry(event: TikTokEvent, destination: Destination): QueueEntry {
   return { id: event.event_id, body: encodeQueuedEvent({ destination, event }), eventName: event.event };

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 import { isSupportedCountry } from "libphonenumber-js";
 import { toE164 } from "./phone-number";
 
@@ -9,12 +9,18 @@ const SHA256_HEX = /^[0-9a-f]{64}$/i;
 
 export type Hashed = { ok: true; hash: string } | { ok: false; reason: string };
 
+// crypto.hash (Node 20.12 and later) hashes in one call, without a Hash object per value: a third of
+// createHash's cost, which was most of the cost of hashing an event's identifiers. Both read a string as UTF-8.
+// Read from the namespace, as earlier Node 20 releases have no such export.
+const oneShot = typeof crypto.hash === "function" ? crypto.hash : undefined;
+
 export function sha256Hex(value: string): string {
-  return createHash("sha256").update(value, "utf8").digest("hex");
+  return oneShot ? oneShot("sha256", value, "hex") : crypto.createHash("sha256").update(value, "utf8").digest("hex");
 }
 
 export function isSha256Hex(value: string): boolean {
-  return SHA256_HEX.test(value);
+  // Most identifiers are not 64 characters long: no regex for them (every identifier of every event asks).
+  return value.length === 64 && SHA256_HEX.test(value);
 }
 
 function hashed(value: string): Hashed {

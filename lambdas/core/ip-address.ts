@@ -57,8 +57,12 @@ const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 function ipv4Kind(ip: string): string | null | undefined {
   const match = DOTTED_QUAD.exec(ip);
   if (!match) return undefined;
-  const [a, b] = [Number(match[1]), Number(match[2])];
-  if (match.slice(1).some((part) => Number(part) > 255 || (part.length > 1 && part.startsWith("0")))) return undefined;
+  for (let i = 1; i <= 4; i++) {
+    const part = match[i]!;
+    if (Number(part) > 255 || (part.length > 1 && part.startsWith("0"))) return undefined;
+  }
+  const a = Number(match[1]);
+  const b = Number(match[2]);
   if (a === 0) return RANGES[0]!.kind;
   if (a === 127) return RANGES[1]!.kind;
   if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127))

@@ -14,29 +14,37 @@ import { type CountryCode, getCountries, getCountryCallingCode, Metadata, parseP
 interface Plan {
   /** Lengths possible in every country sharing the calling code: accepted without asking which country. */
   everywhere: Set<number>;
-  /** Their national prefixes and parsing rewrites: a number one of them matches takes the full parse. */
-  rules: RegExp[];
+  /** Their national prefixes and parsing rewrites (regex sources): a number one of them matches takes the full parse. */
+  rules: Set<string>;
+  /** The rules as one pattern (rewritesOf), made once the plan is complete. */
+  rewrites?: RegExp;
 }
 
 let byCallingCode: Map<string, Plan> | undefined;
-const nationalPlans = new Map<string, { callingCode: string; lengths: Set<number>; rules: RegExp[] } | null>();
+const nationalPlans = new Map<string, { callingCode: string; lengths: Set<number>; rewrites?: RegExp } | null>();
 
 type Numbering = { possibleLengths(): number[]; nationalPrefix(): string | undefined; nationalPrefixForParsing(): string | undefined };
 
 /**
  * What the full parse would strip or rewrite at the start of a national number (a national prefix, a carrier
- * code, a mobile token): a number it matches takes the full parse.
+ * code, a mobile token), as a regex source: a number it matches takes the full parse.
  */
-function parsingRule(numbering: Numbering): RegExp | undefined {
-  const rule = numbering.nationalPrefixForParsing() ?? numbering.nationalPrefix();
-  return rule ? new RegExp(`^(?:${rule})`) : undefined;
+function parsingRule(numbering: Numbering): string | undefined {
+  return numbering.nationalPrefixForParsing() ?? numbering.nationalPrefix();
 }
 
-const rewrittenBy = (rules: readonly RegExp[], national: string) =>
-  rules.some((rule) => {
-    const match = rule.exec(national);
-    return match !== null && match[0] !== "";
-  });
+/**
+ * One pattern for a set of rules: it matches when some rule can match a non-empty start of the number. The
+ * calling code 1 has 25 countries' rules, each tried in turn cost more than the rest of the fast path. Where a
+ * rule's first match is empty but another of its matches is not, this sends the number to the full parse,
+ * which only costs time (libphonenumber's rules hold no back-references, which joining would renumber).
+ */
+function rewritesOf(rules: Iterable<string>): RegExp | undefined {
+  const sources = [...rules];
+  return sources.length > 0 ? new RegExp(`^(?:${sources.map((rule) => `(?:${rule})`).join("|")})(?<!^)`) : undefined;
+}
+
+const rewrittenBy = (rewrites: RegExp | undefined, national: string) => rewrites?.test(national) === true;
 
 /** Per calling code, the possible lengths of every country that shares it: computed once per container. */
 function callingCodePlans(): Map<string, Plan> {
@@ -51,12 +59,13 @@ function callingCodePlans(): Map<string, Plan> {
     const rule = parsingRule(numbering);
     const plan = byCallingCode.get(code);
     if (!plan) {
-      byCallingCode.set(code, { everywhere: new Set(lengths), rules: rule ? [rule] : [] });
+      byCallingCode.set(code, { everywhere: new Set(lengths), rules: new Set(rule ? [rule] : []) });
       continue;
     }
-    if (rule) plan.rules.push(rule);
+    if (rule) plan.rules.add(rule);
     for (const length of plan.everywhere) if (!lengths.includes(length)) plan.everywhere.delete(length);
   }
+  for (const plan of byCallingCode.values()) plan.rewrites = rewritesOf(plan.rules);
   return byCallingCode;
 }
 
@@ -71,7 +80,7 @@ function nationalPlan(country: string) {
     plan = {
       callingCode: getCountryCallingCode(country as CountryCode),
       lengths: new Set(numbering.possibleLengths()),
-      rules: rule ? [rule] : [],
+      rewrites: rewritesOf(rule ? [rule] : []),
     };
   } catch {
     plan = null;
@@ -93,14 +102,14 @@ function fastE164(compact: string, defaultCountry: string): string | undefined {
       if (!plan) continue;
       const national = compact.slice(1 + size);
       // A leading 0 may be a national prefix written after the country code (+44 020…): the full parse strips it.
-      if (national.startsWith("0") || !plan.everywhere.has(national.length) || rewrittenBy(plan.rules, national)) return undefined;
+      if (national.startsWith("0") || !plan.everywhere.has(national.length) || rewrittenBy(plan.rewrites, national)) return undefined;
       return compact;
     }
     return undefined;
   }
   if (NATIONAL.test(compact)) {
     const plan = nationalPlan(defaultCountry);
-    if (!plan || rewrittenBy(plan.rules, compact)) return undefined;
+    if (!plan || rewrittenBy(plan.rewrites, compact)) return undefined;
     // Digits that start with the country's calling code may be an international number without its "+": the
     // full parse weighs both readings.
     if (compact.startsWith(plan.callingCode)) return undefined;

@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import type { z } from "zod";
 import { type EventAgeLimits, maxEventAgeDaysFor } from "./event-age";
+import { checkEvent } from "./event-check";
 import { type EventTarget, readTarget, resolveTarget } from "./event-destination";
 import { deprecationWarning, isStandardEvent, suggestEventName } from "./event-names";
 import { parseEventTime } from "./event-time";
@@ -53,14 +54,15 @@ export type PrepareResult =
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 
 export function prepareEvent(input: unknown, index: number, options: PrepareOptions): PrepareResult {
-  const parsed = EventSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, issues: fromZodIssues(parsed.error.issues, index) };
-  const incoming = parsed.data;
-  const issues: EventIssue[] = [];
-  const warnings: EventIssue[] = [];
-  const problem = (list: EventIssue[]) => (path: string, message: string) => list.push({ index, path, message });
-  const fail = problem(issues);
-  const warn = problem(warnings);
+  // The common, valid event is checked by hand (event-check.ts); zod has the last word, and words every refusal.
+  let incoming = checkEvent(input);
+  if (!incoming) {
+    const parsed = EventSchema.safeParse(input);
+    if (!parsed.success) return { ok: false, issues: fromZodIssues(parsed.error.issues, index) };
+    incoming = parsed.data;
+  }
+  const notes = new EventNotes(index);
+  const { issues, warnings } = notes;
 
   // A shopper who declined must be left out of the Events API call altogether: "If the data you send can
   // identify a person, and hashed email plus IP address can, then a visitor who declined advertising has to be
@@ -68,14 +70,17 @@ export function prepareEvent(input: unknown, index: number, options: PrepareOpti
   // no public source offers sending without identifiers as the compliant alternative). So the event stops
   // here, once its shape is known to be right: nothing of it is normalised, hashed, queued or sent.
   if (incoming.consent === "denied") {
-    warn("consent", "not sent: the shopper denied consent, so the relay dropped this event (nothing of it was queued or sent to TikTok)");
+    notes.warn(
+      "consent",
+      "not sent: the shopper denied consent, so the relay dropped this event (nothing of it was queued or sent to TikTok)",
+    );
     return { ok: true, dropped: "consent_denied", warnings };
   }
 
   const own = readTarget(incoming);
   const target = own.ok ? resolveTarget(own.value, options.batch) : own;
   if (!target.ok) {
-    fail(target.path, target.message);
+    notes.fail(target.path, target.message);
     return { ok: false, issues };
   }
   const { source } = target.value;
@@ -85,7 +90,7 @@ export function prepareEvent(input: unknown, index: number, options: PrepareOpti
   // integrators' TikTok offline docs (Amperity, LiveRamp) say the same of the API.
   if ((!options.allowCustomEvents || source === "offline") && !isStandardEvent(incoming.event)) {
     const suggestion = suggestEventName(incoming.event);
-    fail(
+    notes.fail(
       "event",
       `"${incoming.event}" is not a TikTok standard event` +
         (suggestion ? `; did you mean "${suggestion}"?` : "; see the README for the list") +
@@ -95,19 +100,20 @@ export function prepareEvent(input: unknown, index: number, options: PrepareOpti
     );
   }
   const deprecated = deprecationWarning(incoming.event);
-  if (deprecated) warn("event", deprecated);
+  if (deprecated) notes.warn("event", deprecated);
   const time = parseEventTime(incoming.event_time, options.nowSeconds, maxEventAgeDaysFor(source, options));
-  if (!time.ok) fail("event_time", source === "web" ? time.message : `${time.message} (the limit for ${source} events)`);
-  const properties = incoming.properties && prepareProperties(incoming.properties, fail);
-  const lead = prepareLead(incoming, source, fail);
+  if (!time.ok) notes.fail("event_time", source === "web" ? time.message : `${time.message} (the limit for ${source} events)`);
+  const properties = incoming.properties && prepareProperties(incoming.properties, notes);
+  const lead = prepareLead(incoming, source, notes);
   if (issues.length > 0 || !time.ok) return { ok: false, issues };
 
   const event: TikTokEvent = { event: incoming.event, event_time: time.seconds, event_id: "" };
   const phoneCountry = phoneCountryOf(incoming.user?.country) ?? options.defaultPhoneCountry;
-  const user = incoming.user && prepareUser(incoming.user, phoneCountry, warn);
-  if (user && Object.keys(user).length > 0) event.user = user;
-  if (incoming.page && Object.keys(incoming.page).length > 0) event.page = { ...incoming.page };
-  if (properties && Object.keys(properties).length > 0) event.properties = properties;
+  const user = incoming.user && prepareUser(incoming.user, phoneCountry, notes);
+  if (user && hasFields(user)) event.user = user;
+  // The schema's copy (see prepareProperties): the caller's page is not shared with the event.
+  if (incoming.page && hasFields(incoming.page)) event.page = incoming.page;
+  if (properties && hasFields(properties)) event.properties = properties;
   if (incoming.limited_data_use !== undefined) event.limited_data_use = incoming.limited_data_use;
   // Derived from what the caller sent, before the relay's own additions below: a later default never changes
   // the id a retry of the same event gets.
@@ -122,18 +128,18 @@ export function prepareEvent(input: unknown, index: number, options: PrepareOpti
     // its offline upload: https://ads.tiktok.com/help/article/about-events-api-for-offline); Segment's offline
     // destination refuses events without e-mail, phone or external_id too. Refused here, the shop learns it at
     // once instead of from a DLQ.
-    fail("user", "an offline event needs user.email, user.phone or user.external_id: TikTok matches offline events by these alone");
+    notes.fail("user", "an offline event needs user.email, user.phone or user.external_id: TikTok matches offline events by these alone");
     return { ok: false, issues };
   }
   // A CRM event is matched by its TikTok lead id, which it always carries: no e-mail is no weakness there.
   const missing = source === "crm" ? undefined : purchaseMatchWarning(event, keys);
-  if (missing) warn("user", missing);
+  if (missing) notes.warn("user", missing);
 
   if (incoming.event_id !== undefined) {
     event.event_id = incoming.event_id;
   } else {
     event.event_id = derivedId!;
-    warn(
+    notes.warn(
       "event_id",
       "no event_id: one was derived from the event's content, so retries dedupe, but the browser pixel cannot be deduplicated against it; send the pixel's event_id",
     );
@@ -181,86 +187,135 @@ function ttclidFromUrl(url: string | undefined): string | undefined {
   return value && value.length <= LIMITS.text ? value : undefined;
 }
 
-type Report = (path: string, message: string) => void;
+/**
+ * The problems and warnings of one event, as the caller reads them. An object, not closures made per event: a
+ * 1,000-event request made thousands of them.
+ */
+class EventNotes {
+  readonly issues: EventIssue[];
+  readonly warnings: EventIssue[];
+  readonly index: number;
+  constructor(index: number) {
+    this.index = index;
+    this.issues = [];
+    this.warnings = [];
+  }
+  fail(path: string, message: string): void {
+    this.issues.push({ index: this.index, path, message });
+  }
+  warn(path: string, message: string): void {
+    this.warnings.push({ index: this.index, path, message });
+  }
+}
 
-function prepareLead(incoming: IncomingEvent, source: EventTarget["source"], fail: Report): TikTokEvent["lead"] {
+function prepareLead(incoming: IncomingEvent, source: EventTarget["source"], notes: EventNotes): TikTokEvent["lead"] {
   const lead = incoming.lead;
   if (source !== "crm") {
-    if (lead) fail("lead", 'only CRM events carry a lead: send it with "event_source": "crm" (and a CRM event set id)');
+    if (lead) notes.fail("lead", 'only CRM events carry a lead: send it with "event_source": "crm" (and a CRM event set id)');
     return undefined;
   }
   const leadId = lead === undefined ? "" : String(lead.lead_id).trim();
   if (!leadId) {
-    fail("lead.lead_id", "is required for CRM events: the id TikTok gave the lead (TikTok lead forms, Leads Center)");
+    notes.fail("lead.lead_id", "is required for CRM events: the id TikTok gave the lead (TikTok lead forms, Leads Center)");
     return undefined;
   }
   const crm = lead?.lead_event_source?.trim();
   return crm ? { lead_id: leadId, lead_event_source: crm } : { lead_id: leadId };
 }
 
-function prepareUser(user: IncomingUser, phoneCountry: string, warn: Report): Record<string, string | string[]> {
+function prepareUser(user: IncomingUser, phoneCountry: string, notes: EventNotes): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  const hashInto = (key: keyof IncomingUser, hash: (value: string) => Hashed) => {
-    const value = user[key];
-    if (value === undefined) return;
-    const values = Array.isArray(value) ? value.map(String) : [String(value)];
-    const hashes: string[] = [];
-    values.forEach((raw, i) => {
-      const result = hash(raw);
-      const path = Array.isArray(value) ? `user.${key}.${i}` : `user.${key}`;
-      if (result.ok) hashes.push(result.hash);
-      else warn(path, `dropped: ${result.reason}`);
-    });
-    if (hashes.length > 0) out[key] = Array.isArray(value) ? [...new Set(hashes)] : hashes[0]!;
-  };
-  const copy = (key: keyof IncomingUser, transform: (value: string) => string = (v) => v) => {
-    const value = user[key];
-    if (typeof value === "string" && value.trim()) out[key] = transform(value.trim());
-  };
-
-  hashInto("email", hashEmail);
-  hashInto("phone", (raw) => hashPhone(raw, phoneCountry));
-  hashInto("external_id", hashExternalId);
-  hashInto("first_name", hashName);
-  hashInto("last_name", hashName);
-  hashInto("zip_code", hashZipCode);
-  copy("city", (v) => v.toLowerCase());
-  copy("state", (v) => v.toLowerCase());
-  copy("country", (v) => v.toLowerCase());
-  copy("ttclid");
-  copy("ttp");
+  hashInto(out, "email", user.email, hashEmail, phoneCountry, notes);
+  hashInto(out, "phone", user.phone, hashPhone, phoneCountry, notes);
+  hashInto(out, "external_id", user.external_id, hashExternalId, phoneCountry, notes);
+  hashInto(out, "first_name", user.first_name, hashName, phoneCountry, notes);
+  hashInto(out, "last_name", user.last_name, hashName, phoneCountry, notes);
+  hashInto(out, "zip_code", user.zip_code, hashZipCode, phoneCountry, notes);
+  copyInto(out, "city", user.city, true);
+  copyInto(out, "state", user.state, true);
+  copyInto(out, "country", user.country, true);
+  copyInto(out, "ttclid", user.ttclid);
+  copyInto(out, "ttp", user.ttp);
   if (user.ip !== undefined) {
     const ip = user.ip.trim();
-    const notShopper = isIP(ip) ? nonShopperAddress(ip) : undefined;
-    if (!isIP(ip)) warn("user.ip", "dropped: not an IPv4 or IPv6 address");
-    // The message names the kind of address, never the address: warnings reach logs as counts only, but the
-    // caller's response should not echo identifiers either.
-    else if (notShopper)
-      warn("user.ip", `dropped: ${notShopper} is never the shopper's; send the IP of the shopper's request, not your server's or proxy's`);
-    else out.ip = ip;
+    if (!isIP(ip)) notes.warn("user.ip", "dropped: not an IPv4 or IPv6 address");
+    else {
+      // The message names the kind of address, never the address: warnings reach logs as counts only, but the
+      // caller's response should not echo identifiers either.
+      const notShopper = nonShopperAddress(ip);
+      if (notShopper)
+        notes.warn(
+          "user.ip",
+          `dropped: ${notShopper} is never the shopper's; send the IP of the shopper's request, not your server's or proxy's`,
+        );
+      else out.ip = ip;
+    }
   }
-  copy("user_agent");
-  copy("locale");
+  copyInto(out, "user_agent", user.user_agent);
+  copyInto(out, "locale", user.locale);
   return out;
 }
 
-function prepareProperties(properties: IncomingProperties, fail: Report): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...properties };
+/** Hashes one identifier field (a value or a list of them) into `out`; what cannot be hashed is dropped with a warning. */
+function hashInto(
+  out: Record<string, string | string[]>,
+  key: keyof IncomingUser,
+  value: string | number | (string | number)[] | undefined,
+  hash: (raw: string, phoneCountry: string) => Hashed,
+  phoneCountry: string,
+  notes: EventNotes,
+): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value)) {
+    const result = hash(String(value), phoneCountry);
+    if (result.ok) out[key] = result.hash;
+    else notes.warn(`user.${key}`, `dropped: ${result.reason}`);
+    return;
+  }
+  const hashes: string[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const result = hash(String(value[i]), phoneCountry);
+    if (result.ok) hashes.push(result.hash);
+    else notes.warn(`user.${key}.${i}`, `dropped: ${result.reason}`);
+  }
+  if (hashes.length > 0) out[key] = [...new Set(hashes)];
+}
+
+/** Copies a text field into `out`, trimmed (and lower-cased when asked); a blank one is left out. */
+function copyInto(out: Record<string, string | string[]>, key: keyof IncomingUser, value: string | undefined, lowerCase = false): void {
+  if (value === undefined) return;
+  const trimmed = value.trim();
+  if (trimmed) out[key] = lowerCase ? trimmed.toLowerCase() : trimmed;
+}
+
+/**
+ * The event's properties, changed in place: `properties` is the schema's copy (zod's safeParse and checkEvent
+ * both give back new objects and lists), never the caller's, and copying it again cost an object per content.
+ */
+function prepareProperties(properties: IncomingProperties, notes: EventNotes): Record<string, unknown> {
+  const out: Record<string, unknown> = properties;
   // TikTok rejects a numeric content_id, and one bad row fails the whole batch.
   if (properties.contents) {
-    out.contents = properties.contents.map((content) => ({ ...content, content_id: String(content.content_id) }));
+    for (const content of properties.contents) content.content_id = String(content.content_id);
   }
   if (properties.content_ids) out.content_ids = properties.content_ids.map(String);
   if (properties.order_id !== undefined) out.order_id = String(properties.order_id);
   if (properties.shop_id !== undefined) out.shop_id = String(properties.shop_id);
   if (properties.currency !== undefined) {
     const currency = properties.currency.trim().toUpperCase();
-    if (!CURRENCIES.has(currency)) fail("properties.currency", `"${properties.currency}" is not an ISO-4217 currency code (e.g. USD, EUR)`);
+    if (!CURRENCIES.has(currency))
+      notes.fail("properties.currency", `"${properties.currency}" is not an ISO-4217 currency code (e.g. USD, EUR)`);
     out.currency = currency;
   } else if (properties.value !== undefined) {
-    fail("properties.currency", "is required when value is set (an ISO-4217 code, e.g. USD)");
+    notes.fail("properties.currency", "is required when value is set (an ISO-4217 code, e.g. USD)");
   }
   return out;
+}
+
+/** Whether an object has a field: Object.keys(value).length > 0 without making the list. */
+function hasFields(value: object): boolean {
+  for (const _ in value) return true;
+  return false;
 }
 
 function fromZodIssues(issues: z.core.$ZodIssue[], index: number): EventIssue[] {

@@ -21,17 +21,49 @@ interface QueuedMessage {
 
 /** The message body for one event. */
 export function encodeQueuedEvent({ destination, event }: QueuedEvent): string {
-  const message: QueuedMessage = {
-    destination: {
-      source: destination.source,
-      id: destination.id,
-      ...(destination.testEventCode ? { test_event_code: destination.testEventCode } : {}),
-      ...(destination.tenant !== undefined ? { tenant: destination.tenant } : {}),
-    },
-    event,
-  };
+  // JSON.stringify({ destination, event }) written as its two parts: the destination's part is the same for
+  // every event of a request, so it is made once (lastDestination), and only the event is serialised.
+  const prefix = destinationPart(destination);
+  const eventJson = JSON.stringify(event);
+  const body = `${prefix.json}${eventJson}}`;
   // SQS refuses a body holding U+FFFE or U+FFFF (JSON.stringify already escapes controls and lone surrogates).
-  return JSON.stringify(message).replace(/[\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+  // The parts are searched, not the body: searching the joined string first copied it into one.
+  return prefix.clean && !NONCHARACTER.test(eventJson) ? body : body.replace(NONCHARACTERS, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+}
+
+const NONCHARACTER = /[\ufffe\uffff]/;
+const NONCHARACTERS = /[\ufffe\uffff]/g;
+
+interface DestinationPart {
+  destination: Destination;
+  /** The body up to the event's JSON: `{"destination":{...},"event":`. */
+  json: string;
+  /** Whether it holds no U+FFFE or U+FFFF. */
+  clean: boolean;
+}
+
+let lastDestination: DestinationPart | undefined;
+
+/** The body's start, which names the destination; the last one is kept, as a request's events mostly share it. */
+function destinationPart(destination: Destination): DestinationPart {
+  const last = lastDestination;
+  if (
+    last !== undefined &&
+    last.destination.source === destination.source &&
+    last.destination.id === destination.id &&
+    last.destination.testEventCode === destination.testEventCode &&
+    last.destination.tenant === destination.tenant
+  )
+    return last;
+  const message: QueuedMessage["destination"] = {
+    source: destination.source,
+    id: destination.id,
+    ...(destination.testEventCode ? { test_event_code: destination.testEventCode } : {}),
+    ...(destination.tenant !== undefined ? { tenant: destination.tenant } : {}),
+  };
+  const json = `{"destination":${JSON.stringify(message)},"event":`;
+  lastDestination = { destination: { ...destination }, json, clean: !NONCHARACTER.test(json) };
+  return lastDestination;
 }
 
 /** Reads a message body in either format; undefined when it is not a relay event message. */

@@ -105,19 +105,15 @@ export const LeadSchema = z.strictObject({
   lead_event_source: text(LIMITS.identifier).min(1).optional(),
 });
 
+/** An event_id the pixel can send too: something visible, no control characters. */
+export const EVENT_ID = /^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*$/;
+
 /** A shopper's consent to advertising use of their data, as the shop's consent tool recorded it. */
 export const CONSENT = ["granted", "denied"] as const;
 
 export const EventSchema = z.strictObject({
   event: text(LIMITS.eventName).min(1),
-  event_id: text(LIMITS.eventId)
-    .min(1)
-    // The pixel must be able to send the same id: something visible, no control characters.
-    .regex(
-      /^[^\u0000-\u001f\u007f]*[^\s\u0000-\u001f\u007f][^\u0000-\u001f\u007f]*$/,
-      "must have visible characters and no control characters",
-    )
-    .optional(),
+  event_id: text(LIMITS.eventId).min(1).regex(EVENT_ID, "must have visible characters and no control characters").optional(),
   event_time: z.union([z.number(), text(64)], { error: "expected UNIX seconds, UNIX milliseconds or an ISO-8601 string" }).optional(),
   user: UserSchema.optional(),
   page: PageSchema.optional(),

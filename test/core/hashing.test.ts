@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   hashEmail,
@@ -148,5 +149,16 @@ describe("names, zip code, external_id", () => {
 
   it("an empty external_id is rejected", () => {
     expect(hashExternalId("  ")).toEqual({ ok: false, reason: "is empty" });
+  });
+});
+
+describe("sha256Hex", () => {
+  it("is createHash's SHA-256 of the UTF-8 text, for any text (lone surrogates included)", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 80 }), (text) => {
+        expect(sha256Hex(text)).toBe(sha(text));
+      }),
+      { numRuns: 3000, seed: 20261203 },
+    );
   });
 });

@@ -1,5 +1,13 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { coverageScore, hasStrongKey, MATCH_KEY_WEIGHTS, matchKeys, purchaseMatchWarning } from "../../lambdas/core/match-quality";
+import {
+  coverageScore,
+  hasStrongKey,
+  MATCH_KEY_WEIGHTS,
+  MATCH_KEYS,
+  matchKeys,
+  purchaseMatchWarning,
+} from "../../lambdas/core/match-quality";
 import { prepareEvent } from "../../lambdas/core/prepare";
 import type { TikTokEvent } from "../../lambdas/core/schema";
 
@@ -50,5 +58,38 @@ describe("match keys", () => {
       { nowSeconds: 1_767_225_660, defaultPhoneCountry: "US", maxEventAgeDays: 7, allowCustomEvents: false },
     );
     expect(result.ok && result.warnings.map((w) => w.path).sort()).toEqual(["user", "user.phone"]);
+  });
+});
+
+describe("matchKeys", () => {
+  it("lists the keys an event's user carries, in MATCH_KEYS' order", () => {
+    const fields = [
+      "email",
+      "phone",
+      "ttclid",
+      "external_id",
+      "ttp",
+      "ip",
+      "user_agent",
+      "first_name",
+      "last_name",
+      "zip_code",
+      "city",
+      "state",
+      "country",
+      "locale",
+    ];
+    fc.assert(
+      fc.property(fc.subarray(fields), fc.boolean(), (present, withUser) => {
+        const user = Object.fromEntries(present.map((field) => [field, "x"]));
+        const has = (...names: string[]) => names.some((name) => present.includes(name));
+        const expected = MATCH_KEYS.filter((key) =>
+          key === "name" ? has("first_name", "last_name") : key === "address" ? has("zip_code", "city", "state", "country") : has(key),
+        );
+        const event = { event: "Purchase", event_time: 1, event_id: "e", ...(withUser ? { user } : {}) };
+        expect(matchKeys(event)).toEqual(withUser ? expected : []);
+      }),
+      { numRuns: 500, seed: 20261203 },
+    );
   });
 });

@@ -1,9 +1,10 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SQS_BATCH_BYTES } from "../../lambdas/aws/sqs-batches";
 import { entryBytes } from "../../lambdas/aws/sqs-event-queue";
 import { deliveryKey } from "../../lambdas/core/delivery-key";
 import { type Destination, webDestination } from "../../lambdas/core/destination";
-import { MAX_QUEUE_ENTRY_BYTES, queueEntry, queueEntryBytes } from "../../lambdas/core/event-queue";
+import { exceedsQueueEntryLimit, MAX_QUEUE_ENTRY_BYTES, queueEntry, queueEntryBytes } from "../../lambdas/core/event-queue";
 import { encodeQueuedEvent, parseQueuedEvent } from "../../lambdas/core/queued-event";
 import type { TikTokEvent } from "../../lambdas/core/schema";
 
@@ -82,5 +83,63 @@ describe("deliveryKey", () => {
     expect(keys.size).toBe(6);
     const later: TikTokEvent = { ...event, event_time: 5 };
     expect(deliveryKey(webDestination(PIXEL), later)).toBe(deliveryKey(webDestination(PIXEL), event));
+  });
+});
+
+describe("queue message bytes", () => {
+  /** The body as it was written before the destination's JSON was kept between events. */
+  const reference = ({ destination, event }: { destination: Destination; event: TikTokEvent }) =>
+    JSON.stringify({
+      destination: {
+        source: destination.source,
+        id: destination.id,
+        ...(destination.testEventCode ? { test_event_code: destination.testEventCode } : {}),
+        ...(destination.tenant !== undefined ? { tenant: destination.tenant } : {}),
+      },
+      event,
+    }).replace(/[\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
+
+  const destination: fc.Arbitrary<Destination> = fc.record(
+    {
+      source: fc.constantFrom("web" as const, "offline" as const, "crm" as const),
+      id: fc.constantFrom(PIXEL, "OTHERPIXEL0001", "7300000000000000001"),
+      testEventCode: fc.constantFrom(undefined, "", "TEST1", "T\uffff", 'T\ufffe"x'),
+      tenant: fc.constantFrom(undefined, "", "shop-a", "shop-b"),
+    },
+    { requiredKeys: ["source", "id"] },
+  );
+  const tiktokEvent = fc.record({
+    event: fc.constantFrom("Purchase", "Lead\uffff"),
+    event_time: fc.integer({ min: 0, max: 2_000_000_000 }),
+    event_id: fc.string({ unit: "binary", maxLength: 12 }),
+  });
+
+  it("are what JSON.stringify of the message made, whatever the order of destinations", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(destination, tiktokEvent), { maxLength: 8 }), (messages) => {
+        for (const [destination, event] of messages) {
+          expect(encodeQueuedEvent({ destination, event })).toBe(reference({ destination, event }));
+          // A destination changed after it was encoded is not answered from what was kept.
+          destination.tenant = "changed";
+          expect(encodeQueuedEvent({ destination, event })).toBe(reference({ destination, event }));
+        }
+      }),
+      { numRuns: 1000, seed: 20261203 },
+    );
+  });
+});
+
+describe("exceedsQueueEntryLimit", () => {
+  it("says what counting the bytes says, near the limit and in every width of UTF-8", () => {
+    const piece = fc.constantFrom("a", "é", "€", "😀", "\ud800");
+    fc.assert(
+      fc.property(piece, fc.integer({ min: -40, max: 40 }), fc.constantFrom(1, 2, 3, 4), (char, offset, divisor) => {
+        const bytes = Buffer.byteLength(char);
+        const count = Math.max(0, Math.floor(MAX_QUEUE_ENTRY_BYTES / (bytes * divisor)) + offset);
+        const entry = { id: "e", body: char.repeat(count), eventName: "Purchase" };
+        expect(exceedsQueueEntryLimit(entry)).toBe(queueEntryBytes(entry) > MAX_QUEUE_ENTRY_BYTES);
+      }),
+      { numRuns: 1000, seed: 20261203 },
+    );
   });
 });
