@@ -40,38 +40,22 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     // Only GET /health reaches this function with GET (the HTTP API has no mock integration for it).
     if (request.method === "GET") return jsonResponse(200, HEALTH_BODY);
     const result = await ingest(request);
-    const ids = result.report.accepted.map((item) => item.event.event_id);
     // A request that went through as sent is logged at DEBUG: at the default level (INFO) a single-event POST
     // then writes no line (the API's access log has it; the sender logs the delivered event ids), which keeps
     // CloudWatch Logs at cents per million events. Anything else, at INFO.
-    const routine = result.statusCode === 202 && result.logFields?.warnings === 0 && Object.keys(result.report.rejected).length === 0;
-    const write = routine ? deps.log.debug?.bind(deps.log) : deps.log.info.bind(deps.log);
-    write?.("ingest", {
-      status: result.statusCode,
-      keyId: request.keyId,
-      ...(request.tenant !== undefined ? { tenant: request.tenant } : {}),
-      ...result.logFields,
-      ...(ids.length > 0 && ids.length <= LOGGED_IDS ? { eventIds: ids } : {}),
-    });
+    const routine = result.statusCode === 202 && result.logFields?.warnings === 0 && isEmpty(result.report.rejected);
+    if (!routine) deps.log.info("ingest", logFields(request, result));
+    else if (deps.log.debug) deps.log.debug("ingest", logFields(request, result));
     deps.observe?.(result.report);
     return jsonResponse(result.statusCode, result.body, corsHeaders(request.headers, deps.config.corsAllowOrigins));
   };
 
   async function ingest(request: HttpRequest): Promise<Reply> {
     const report: IngestReport = { received: 0, accepted: [], rejected: {} };
-    const reply = (statusCode: number, body: unknown, logFields?: Record<string, unknown>): Reply => ({
-      statusCode,
-      body,
-      logFields,
-      report,
-    });
-    const refuse = (reason: IngestRefusalReason, count = 1) => {
-      report.rejected[reason] = (report.rejected[reason] ?? 0) + count;
-    };
     const bytes = request.body;
     if (bytes.length > deps.config.maxBodyBytes) {
-      refuse("too_large");
-      return reply(413, {
+      refuse(report, "too_large");
+      return reply(report, 413, {
         error: `body is ${bytes.length} bytes; the limit is ${deps.config.maxBodyBytes}: post fewer events per request`,
       });
     }
@@ -82,13 +66,13 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
       body = JSON.parse(text);
     } catch (error) {
       const why = error instanceof SyntaxError ? jsonErrorWithoutInput(error) : "not UTF-8";
-      refuse("body_not_json");
-      return reply(400, { error: `body is not valid JSON (${why}): send one event object, or {"data": [events]}` });
+      refuse(report, "body_not_json");
+      return reply(report, 400, { error: `body is not valid JSON (${why}): send one event object, or {"data": [events]}` });
     }
     const envelope = readEnvelope(body);
     if ("error" in envelope) {
-      refuse(envelope.status === 413 ? "too_many_events" : "bad_envelope");
-      return reply(envelope.status, { error: envelope.error });
+      refuse(report, envelope.status === 413 ? "too_many_events" : "bad_envelope");
+      return reply(report, envelope.status, { error: envelope.error });
     }
     report.received = envelope.events.length;
 
@@ -98,8 +82,8 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     if (request.tenant !== undefined) {
       tenant = deps.tenants ? await deps.tenants.tenant(request.tenant) : undefined;
       if (!tenant) {
-        refuse("tenant_destination", envelope.events.length);
-        return reply(403, { error: "this key's tenant no longer exists on the relay: ask the relay's operator for a current key" });
+        refuse(report, "tenant_destination", envelope.events.length);
+        return reply(report, 403, { error: "this key's tenant no longer exists on the relay: ask the relay's operator for a current key" });
       }
       config = tenantIngestConfig(deps.config, tenant, parseLduRegion);
     }
@@ -169,8 +153,9 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
       accepted.push({ destination: destination.value, event: prepared.event });
     }
     if (foreign.length > 0 && issues.length === 0) {
-      refuse("tenant_destination", new Set(foreign.map((issue) => issue.index)).size);
+      refuse(report, "tenant_destination", new Set(foreign.map((issue) => issue.index)).size);
       return reply(
+        report,
         403,
         {
           error: `${foreign.length} of ${envelope.events.length} events go to a destination of another tenant; nothing was accepted`,
@@ -187,6 +172,7 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
       // One reason per refused event, from its first problem; never a field's name (metric dimensions are billed).
       for (const index of new Set(issues.map((issue) => issue.index)))
         refuse(
+          report,
           withoutDestination.has(index)
             ? "no_pixel"
             : foreign.some((issue) => issue.index === index)
@@ -194,6 +180,7 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
               : refusalReason(issues.find((issue) => issue.index === index)!),
         );
       return reply(
+        report,
         400,
         { error: `${invalid} of ${envelope.events.length} events are invalid; nothing was accepted. Fix them and post again.`, issues },
         { rejected: invalid, events: envelope.events.length },
@@ -202,13 +189,13 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
 
     const oversized = entries.findIndex(exceedsQueueEntryLimit);
     if (oversized >= 0) {
-      refuse("event_too_large");
-      return reply(413, {
+      refuse(report, "event_too_large");
+      return reply(report, 413, {
         error: `event ${oversized} is larger than a queue message may be (${MAX_QUEUE_ENTRY_BYTES} bytes): send fewer contents`,
       });
     }
     // Counted apart from invalid events: the caller did right, and no event of the shopper reaches TikTok.
-    if (consentDenied > 0) refuse("consent_denied", consentDenied);
+    if (consentDenied > 0) refuse(report, "consent_denied", consentDenied);
     const dropped = consentDenied > 0 ? { dropped: { consent_denied: consentDenied } } : {};
     const eventIds = entries.map((entry) => entry.id);
     const { failedIds } = entries.length > 0 ? await deps.queue.send(entries, { deadline: request.deadline }) : { failedIds: [] };
@@ -216,8 +203,9 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
       const failed = new Set(failedIds);
       deps.log.error("queue refused events", { failed: failedIds.length, events: entries.length });
       report.accepted = accepted.filter((item) => !failed.has(item.event.event_id));
-      refuse("queue_unavailable", failed.size);
+      refuse(report, "queue_unavailable", failed.size);
       return reply(
+        report,
         503,
         {
           error:
@@ -230,6 +218,7 @@ export function createIngestHandler(deps: IngestDeps): HttpHandler {
     }
     report.accepted = accepted;
     return reply(
+      report,
       202,
       { accepted: entries.length, event_ids: eventIds, ...dropped, warnings },
       { accepted: entries.length, ...dropped, warnings: warnings.length },
@@ -249,6 +238,32 @@ function jsonErrorWithoutInput(error: SyntaxError): string {
 }
 
 /** Echoes an allowed browser origin (never `*`); server-to-server callers send no Origin and get nothing. */
+/** What a request is answered and logged with; the report goes to observe(). */
+function reply(report: IngestReport, statusCode: number, body: unknown, logFields?: Record<string, unknown>): Reply {
+  return { statusCode, body, logFields, report };
+}
+
+function refuse(report: IngestReport, reason: IngestRefusalReason, count = 1): void {
+  report.rejected[reason] = (report.rejected[reason] ?? 0) + count;
+}
+
+function isEmpty(record: Record<string, unknown>): boolean {
+  for (const _ in record) return false;
+  return true;
+}
+
+/** The request's one log line: its answer and counts, which key, and a short list of event ids. */
+function logFields(request: HttpRequest, result: Reply): Record<string, unknown> {
+  const ids = result.report.accepted.map((item) => item.event.event_id);
+  return {
+    status: result.statusCode,
+    keyId: request.keyId,
+    ...(request.tenant !== undefined ? { tenant: request.tenant } : {}),
+    ...result.logFields,
+    ...(ids.length > 0 && ids.length <= LOGGED_IDS ? { eventIds: ids } : {}),
+  };
+}
+
 function corsHeaders(headers: Record<string, string>, allowed: readonly string[]): Record<string, string> {
   if (allowed.length === 0) return {};
   const origin = headers.origin;
