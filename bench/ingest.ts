@@ -169,6 +169,7 @@ export async function benchIngest(options: InterleaveOptions, progress: (line: s
         "",
         bullets([
           "events/s/core = events ÷ CPU time of the bench process (user + system, all threads), median of the rounds; the floor, the stubbed handler and the handler with SQS ran in alternating rounds.",
+          "The floor hashes with the same SHA-256 call as the handler (lambdas/core/hashing.ts: crypto.hash where Node has it, a third of createHash's cost per value): a floor on the slower call would flatter the handler.",
           "Events: realistic purchases (e-mail, phone, external_id, IP, user agent, page, two line items), each with a distinct event_id; the handler produces no warning for them, so every identifier is normalised and hashed.",
           '"handler + SQS client": the real `sqsEventQueue` (SendMessageBatch of 10, up to 8 in parallel) against the embedded SQS server, which runs in a separate process so its work is not counted; the SDK\'s request signing and serialisation are counted.',
           "Called as `restHandler(createIngestHandler(...))(proxyEvent(...))`: no Lambda runtime, middy or Powertools logger around it (the bench logs nothing).",

@@ -4,7 +4,7 @@ import Module, { createRequire } from "node:module";
 import { dirname } from "node:path";
 import type { ISqsServerOptions } from "local-aws-sqs";
 
-// Two fixes to local-aws-sqs 2.0.x, so the embedded server behaves as SQS does where the relay relies on it.
+// Three fixes to local-aws-sqs 2.0.x, so the embedded server behaves as SQS does where the relay relies on it.
 //
 // It counts a ChangeMessageVisibility call as one more receive (its visibility routine,
 // shared by ReceiveMessage and ChangeMessageVisibility, always increments ApproximateReceiveCount). Real
@@ -18,11 +18,17 @@ import type { ISqsServerOptions } from "local-aws-sqs";
 // arrived after the task started included, although SQS states the number to move when the task starts
 // (ApproximateNumberOfMessagesToMove, "obtained at the time of starting"). A row dead-lettered again during a
 // redrive would then go round a second time. Each round here takes at most what is left of that number.
+//
+// Its ReceiveMessage refuses with "The maximum number of in flight messages is reached" once the *visible*
+// messages reach 120,000 (it subtracts the in-flight ones from the total and compares the rest). SQS's quota is on
+// in-flight messages (received, not yet deleted); a backlog has no limit. With the bug, a local relay that fell
+// 120,000 events behind (a long TikTok outage, or `npm run bench`'s load) stopped delivering altogether.
 
 const require = createRequire(import.meta.url);
 const entry = require.resolve("local-aws-sqs");
 const PATCHES: [bug: string, fix: string][] = [
   ["let n=Number(t.record.attributes.ApproximateReceiveCount)+1;", "let n=Number(t.record.attributes.ApproximateReceiveCount)+(i?0:1);"],
+  ["d=S(this,E).filter(f=>!f.visible).length,c=a-d;", "d=S(this,E).filter(f=>!f.visible).length,c=d;"],
   [
     "receive({MaxNumberOfMessages:S(this,Qe)})",
     "receive({MaxNumberOfMessages:Math.max(1,Math.min(S(this,Qe),this.ApproximateNumberOfMessagesToMove-this.ApproximateNumberOfMessagesMoved))})",
