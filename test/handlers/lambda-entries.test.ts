@@ -4,6 +4,7 @@ import type { APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from 
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { signBody } from "../../lambdas/woocommerce/signature";
+import { toRecord } from "../../local/event-source";
 import { proxyEvent } from "../../local/http-api";
 import { type LocalQueues, startLocalQueues } from "../../local/sqs-server";
 import { apiEvent } from "../support/api-event";
@@ -226,14 +227,7 @@ describe("sender Lambda entry", () => {
     };
     expect((await ingest.handler(apiEvent({ data: events }, {}), context)).statusCode).toBe(202);
     const messages = await takeAll(queues.client, queues.eventsQueueUrl);
-    return {
-      Records: messages.map((message) => ({
-        ...batch.Records[0]!,
-        messageId: message.MessageId!,
-        receiptHandle: message.ReceiptHandle!,
-        body: message.Body!,
-      })),
-    };
+    return { Records: messages.map((message) => toRecord(message, queues.eventsQueueArn)) };
   }
 
   it("publishes match quality for the events TikTok took, once per invocation, and logs their ids; never an identifier", async () => {

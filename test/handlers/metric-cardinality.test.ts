@@ -1,6 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import type { Message } from "@aws-sdk/client-sqs";
-import type { APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import type { APIGatewayProxyResult, Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
@@ -11,6 +10,7 @@ import {
 } from "../../lambdas/contract";
 import { STANDARD_EVENTS } from "../../lambdas/core/event-names";
 import { signBody } from "../../lambdas/woocommerce/signature";
+import { toRecord } from "../../local/event-source";
 import { proxyEvent } from "../../local/http-api";
 import { type LocalQueues, startLocalQueues } from "../../local/sqs-server";
 import { apiEvent } from "../support/api-event";
@@ -115,19 +115,6 @@ afterAll(async () => {
   await queues.close();
 });
 
-/** A queue message as the SQS event source hands it to the sender. */
-const sqsRecord = (message: Message): SQSRecord => ({
-  messageId: message.MessageId!,
-  receiptHandle: message.ReceiptHandle!,
-  body: message.Body!,
-  attributes: { ApproximateReceiveCount: "1", SentTimestamp: "0", SenderId: "x", ApproximateFirstReceiveTimestamp: "0" },
-  messageAttributes: {},
-  md5OfBody: "",
-  eventSource: "aws:sqs",
-  eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:events",
-  awsRegion: "us-east-1",
-});
-
 describe("metric dimensions under hostile input", () => {
   it("1,000 requests with random field names, pixel codes and event names make a small fixed number of metrics", async () => {
     process.env.POWERTOOLS_SERVICE_NAME = "tiktok-relay-ingest";
@@ -184,7 +171,7 @@ describe("metric dimensions under hostile input", () => {
     try {
       lines.push(
         ...(await capture(async () => {
-          const response = await sender.handler({ Records: queued.map(sqsRecord) }, context);
+          const response = await sender.handler({ Records: queued.map((message) => toRecord(message, queues.eventsQueueArn)) }, context);
           expect(response.batchItemFailures).toEqual([]);
         })),
       );
