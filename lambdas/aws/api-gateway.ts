@@ -38,13 +38,11 @@ function httpRequest(
   parameters: Record<string, string | undefined> | null | undefined,
   context: LambdaContext | undefined,
 ): HttpRequest {
-  const request: HttpRequest = { method, path, headers, body: EMPTY };
-  if (base64) request.body = Buffer.from(raw ?? "", "base64");
-  else {
-    // The text too: a handler that reads text need not decode the bytes again (HttpRequest.text).
-    request.text = raw ?? "";
-    request.body = Buffer.from(request.text, "utf8");
-  }
+  // The text too, when the edge sent text: a handler that reads it need not decode the bytes again (HttpRequest.text).
+  const text = base64 ? undefined : (raw ?? "");
+  const body = text === undefined ? Buffer.from(raw ?? "", "base64") : Buffer.from(text, "utf8");
+  const request: HttpRequest = { method, path, headers, body };
+  if (text !== undefined) request.text = text;
   // The authorizer's context: the key's id and, for a tenant's key, the tenant's name. REST: the authorizer object
   // itself; HTTP API: under `lambda`.
   type Context = { keyId?: unknown; tenant?: unknown };
@@ -66,8 +64,6 @@ function httpRequest(
   }
   return request;
 }
-
-const EMPTY = Buffer.alloc(0);
 
 /**
  * The REST API's proxy event: headers as the client sent their names (merged case-insensitively here, repeats

@@ -4,7 +4,7 @@ import { type EventAgeLimits, maxEventAgeDaysFor } from "../core/event-age";
 import { isoTime } from "../core/event-time";
 import type { LedgerGuard } from "../core/ledger-guard";
 import type { Log } from "../core/log";
-import { parseQueuedEvent, type QueuedEvent } from "../core/queued-event";
+import type { QueuedEvent } from "../core/queued-event";
 import { badRowHint, namedFailures } from "../core/refused-rows";
 import type { TikTokEvent } from "../core/schema";
 import { buildRequestBody, buildRequests, MAX_EVENTS_PER_REQUEST } from "../core/tiktok-request";
@@ -45,7 +45,8 @@ export interface DeliveryDeps extends EventAgeLimits {
 
 export interface QueueMessage {
   id: string;
-  body: string;
+  /** The message's event and destination, read once by the caller; undefined when it is not a relay event message. */
+  queued: QueuedEvent | undefined;
   /** Receives of the message so far, this one included (SQS's ApproximateReceiveCount). */
   attempts?: number;
 }
@@ -80,7 +81,7 @@ export async function deliverMessages(messages: QueueMessage[], deps: DeliveryDe
   const maxAgeDays = (queued: QueuedEvent) => maxEventAgeDaysFor(queued.destination.source, deps);
   const sendable: { key: string; queued: QueuedEvent; attempts: number }[] = [];
   for (const message of messages) {
-    const queued = parseQueuedEvent(message.body);
+    const queued = message.queued;
     if (!queued) {
       verdicts.set(message.id, { kind: "dead_letter", reason: "malformed", detail: "not a relay event message" });
     } else if (queued.event.event_time < now - maxAgeDays(queued) * 86_400) {

@@ -33,8 +33,10 @@ export function createSenderHandler(deps: SenderDeps) {
   const count: Counter = deps.count ?? (() => {});
 
   return async (event: SQSEvent, context?: Pick<Context, "getRemainingTimeInMillis">): Promise<SQSBatchResponse> => {
+    // Each body is read once: for delivery, the tenant's counts, match quality and the DLQ's attributes.
+    const parsed = new Map(event.Records.map((record) => [record.messageId, parseQueuedEvent(record.body)]));
     const verdicts = await deliverMessages(
-      event.Records.map((record) => ({ id: record.messageId, body: record.body, attempts: receives(record) })),
+      event.Records.map((record) => ({ id: record.messageId, queued: parsed.get(record.messageId), attempts: receives(record) })),
       deps,
       // Lambda stops the invocation at its timeout: the sender stops sending before that (lambdas/sender/deliver.ts).
       context?.getRemainingTimeInMillis ? { remainingMs: () => context.getRemainingTimeInMillis() } : undefined,
@@ -58,7 +60,7 @@ export function createSenderHandler(deps: SenderDeps) {
     const delivered: QueuedEvent[] = [];
     for (const record of event.Records) {
       const verdict: Verdict = verdicts.get(record.messageId) ?? { kind: "retry", reason: "unknown", detail: "no verdict" };
-      const queued = parseQueuedEvent(record.body);
+      const queued = parsed.get(record.messageId);
       tenant = queued?.destination.tenant;
       if (verdict.kind === "delivered") {
         add("delivered");

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { parseLduRegion } from "../../lambdas/core/limited-data-use";
-import { type PreparedEvent, type PrepareOptions, type PrepareResult, prepareEvent } from "../../lambdas/core/prepare";
-import type { EventIssue } from "../../lambdas/core/schema";
+import { type PrepareOptions, prepareEvent } from "../../lambdas/core/prepare";
+import { accepted, rejected } from "../support/prepared";
 
 // The fields other integrations send that the relay now takes (external_id arrays, numeric order ids, a
 // phone's own country), what it leaves out (addresses that are never the shopper's) and what it fills in
@@ -12,15 +12,6 @@ const sha = (value: string) => createHash("sha256").update(value, "utf8").digest
 const JAN_1_2026 = 1767225600;
 const OPTIONS: PrepareOptions = { nowSeconds: JAN_1_2026 + 3600, defaultPhoneCountry: "US", maxEventAgeDays: 7, allowCustomEvents: false };
 const base = (extra: Record<string, unknown> = {}) => ({ event: "AddToCart", event_id: "e1", event_time: JAN_1_2026, ...extra });
-
-function accepted(result: PrepareResult): PreparedEvent {
-  if (!result.ok || result.dropped) throw new Error(`expected the event to be accepted, got ${JSON.stringify(result)}`);
-  return result;
-}
-function rejected(result: PrepareResult): EventIssue[] {
-  if (result.ok) throw new Error(`expected the event to be rejected, got ${JSON.stringify(result)}`);
-  return result.issues;
-}
 
 describe("user.external_id", () => {
   it("an array is hashed element by element (numbers as their digits, trimmed, duplicates once)", () => {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { type PreparedEvent, type PrepareOptions, type PrepareResult, prepareEvent } from "../../lambdas/core/prepare";
-import type { EventIssue } from "../../lambdas/core/schema";
+import { type PrepareOptions, prepareEvent } from "../../lambdas/core/prepare";
+import { accepted, rejected } from "../support/prepared";
 
 // Offline and CRM events (TikTok's event_source "offline" and "crm"), and a shopper's consent: validated and
 // hashed like web events, with what differs per source (the age limit, the lead, what must identify the person).
@@ -26,15 +26,6 @@ const crm = (extra: Record<string, unknown> = {}) => ({
   lead: { lead_id: "7311111111111111111", lead_event_source: "HubSpot" },
   ...extra,
 });
-
-function accepted(result: PrepareResult): PreparedEvent {
-  if (!result.ok || result.dropped) throw new Error(`expected the event to be accepted, got ${JSON.stringify(result)}`);
-  return result;
-}
-function rejected(result: PrepareResult): EventIssue[] {
-  if (result.ok) throw new Error(`expected the event to be rejected, got ${JSON.stringify(result)}`);
-  return result.issues;
-}
 
 describe("offline events", () => {
   it("are hashed like web events; event_source and event_source_id name the destination, never the event", () => {

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { STANDARD_EVENTS } from "../../lambdas/core/event-names";
-import { type PrepareOptions, type PrepareResult, prepareEvent } from "../../lambdas/core/prepare";
+import { type PrepareOptions, prepareEvent } from "../../lambdas/core/prepare";
 import type { EventIssue } from "../../lambdas/core/schema";
+import { accepted, rejected } from "../support/prepared";
 
 const sha = (normalised: string) => createHash("sha256").update(normalised, "utf8").digest("hex");
 
@@ -13,17 +14,6 @@ const OPTIONS: PrepareOptions = {
   maxEventAgeDays: 7,
   allowCustomEvents: false,
 };
-
-function accepted(result: PrepareResult) {
-  if (!result.ok) throw new Error(`expected the event to be accepted, got ${JSON.stringify(result.issues)}`);
-  if (result.dropped) throw new Error(`expected the event to be accepted, it was dropped: ${result.dropped}`);
-  return result;
-}
-
-function rejected(result: PrepareResult): EventIssue[] {
-  if (result.ok) throw new Error(`expected the event to be rejected, got ${JSON.stringify(result.event)}`);
-  return result.issues;
-}
 
 const paths = (issues: EventIssue[]) => issues.map((issue) => issue.path);
 

@@ -10,6 +10,7 @@ import { silentLog } from "../../lambdas/core/log";
 import { type EventSource, startEventSource } from "../../local/event-source";
 import { type LocalQueues, startLocalQueues } from "../../local/sqs-server";
 import { type FakeTikTok, ok, startFakeTikTok } from "../support/fake-tiktok";
+import { lambdaEnv } from "../support/lambda-env";
 import { depth, takeAll, waitFor } from "../support/queues";
 
 // A revoked TikTok token, as in AWS: the sender Lambda entry reads it from Secrets Manager (mocked: there is
@@ -31,20 +32,18 @@ beforeAll(async () => {
     request.headers["access-token"] === "fresh" ? ok() : { status: 200, body: { code: 40105, message: "Access token is invalid" } },
   );
   secrets.on(GetSecretValueCommand, { SecretId: TOKEN_ARN }).callsFake(async () => ({ SecretString: storedToken }));
-  Object.assign(process.env, {
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
-    AWS_ENDPOINT_URL_SQS: queues.endpoint,
-    POWERTOOLS_LOG_LEVEL: "SILENT",
-    POWERTOOLS_METRICS_DISABLED: "true",
-    TIKTOK_ACCESS_TOKEN_SECRET_ARN: TOKEN_ARN,
-    TIKTOK_API_URL: tiktok.url,
-    EVENTS_QUEUE_URL: queues.eventsQueueUrl,
-    DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
-    MAX_RECEIVE_COUNT: "2",
-    RETRY_BASE_SECONDS: "1",
-  });
+  Object.assign(
+    process.env,
+    lambdaEnv(queues.endpoint, {
+      POWERTOOLS_METRICS_DISABLED: "true",
+      TIKTOK_ACCESS_TOKEN_SECRET_ARN: TOKEN_ARN,
+      TIKTOK_API_URL: tiktok.url,
+      EVENTS_QUEUE_URL: queues.eventsQueueUrl,
+      DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
+      MAX_RECEIVE_COUNT: "2",
+      RETRY_BASE_SECONDS: "1",
+    }),
+  );
   const { handler } = (await import("../../lambdas/sender/index")) as {
     handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
   };

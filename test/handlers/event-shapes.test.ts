@@ -7,6 +7,7 @@ import { keyId } from "../../lambdas/authorizer/authorize";
 import { signBody } from "../../lambdas/woocommerce/signature";
 import { httpApiEvent, proxyEvent } from "../../local/http-api";
 import { type LocalQueues, startLocalQueues } from "../../local/sqs-server";
+import { lambdaEnv } from "../support/lambda-env";
 import { takeAll } from "../support/queues";
 
 // The Lambda entries behind either API flavour (-c api=rest|http): the same entry file takes a REST proxy
@@ -41,16 +42,13 @@ beforeEach(() => {
   vi.resetModules();
   process.env = {
     ...saved,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
-    AWS_ENDPOINT_URL_SQS: queues.endpoint,
-    POWERTOOLS_LOG_LEVEL: "SILENT",
-    POWERTOOLS_METRICS_DISABLED: "true",
-    EVENTS_QUEUE_URL: queues.eventsQueueUrl,
-    INGEST_API_KEY_SECRET_ARN: KEY_ARN,
-    WOOCOMMERCE_WEBHOOK_SECRET_ARN: WEBHOOK_ARN,
-    TIKTOK_PIXEL_CODE: "C4PIXEL0000000000001",
+    ...lambdaEnv(queues.endpoint, {
+      POWERTOOLS_METRICS_DISABLED: "true",
+      EVENTS_QUEUE_URL: queues.eventsQueueUrl,
+      INGEST_API_KEY_SECRET_ARN: KEY_ARN,
+      WOOCOMMERCE_WEBHOOK_SECRET_ARN: WEBHOOK_ARN,
+      TIKTOK_PIXEL_CODE: "C4PIXEL0000000000001",
+    }),
   };
 });
 

@@ -9,6 +9,7 @@ import { proxyEvent } from "../../local/http-api";
 import { type LocalQueues, startLocalQueues } from "../../local/sqs-server";
 import { apiEvent } from "../support/api-event";
 import { type FakeTikTok, ok, startFakeTikTok } from "../support/fake-tiktok";
+import { lambdaEnv } from "../support/lambda-env";
 import { takeAll } from "../support/queues";
 
 // The Lambda entry files as AWS runs them, configured only by the environment the stack sets.
@@ -37,17 +38,14 @@ beforeEach(() => {
   tiktok.reset();
   process.env = {
     ...saved,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
-    AWS_ENDPOINT_URL_SQS: queues.endpoint,
-    POWERTOOLS_LOG_LEVEL: "SILENT",
-    EVENTS_QUEUE_URL: queues.eventsQueueUrl,
-    DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
-    INGEST_API_KEY_SECRET_ARN: KEY_ARN,
-    TIKTOK_PIXEL_CODE: "C4PIXEL0000000000001",
-    TIKTOK_ACCESS_TOKEN_SECRET_ARN: TOKEN_ARN,
-    TIKTOK_API_URL: tiktok.url,
+    ...lambdaEnv(queues.endpoint, {
+      EVENTS_QUEUE_URL: queues.eventsQueueUrl,
+      DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
+      INGEST_API_KEY_SECRET_ARN: KEY_ARN,
+      TIKTOK_PIXEL_CODE: "C4PIXEL0000000000001",
+      TIKTOK_ACCESS_TOKEN_SECRET_ARN: TOKEN_ARN,
+      TIKTOK_API_URL: tiktok.url,
+    }),
   };
 });
 

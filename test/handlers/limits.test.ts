@@ -13,6 +13,7 @@ import { INGEST_TIMEOUT } from "../../lib/ingest-functions";
 import { type LocalApi, startLocalApi } from "../../local/http-api";
 import { type LocalQueues, startLocalQueues } from "../../local/sqs-server";
 import { apiEvent } from "../support/api-event";
+import { lambdaEnv } from "../support/lambda-env";
 import { takeAll } from "../support/queues";
 import { type StallingSqs, startStallingSqs } from "../support/stalling-sqs";
 
@@ -169,14 +170,11 @@ describe("a hung SQS endpoint", () => {
     stalling = await startStallingSqs(queues.endpoint, 5);
     process.env = {
       ...saved,
-      AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: "test",
-      AWS_SECRET_ACCESS_KEY: "test",
-      AWS_ENDPOINT_URL_SQS: stalling.endpoint,
-      POWERTOOLS_LOG_LEVEL: "SILENT",
-      POWERTOOLS_METRICS_NAMESPACE: "TikTokEventsRelay/Test",
-      EVENTS_QUEUE_URL: `${stalling.endpoint}/123456789012/tiktok-relay-events`,
-      TIKTOK_PIXEL_CODE: PIXEL,
+      ...lambdaEnv(stalling.endpoint, {
+        POWERTOOLS_METRICS_NAMESPACE: "TikTokEventsRelay/Test",
+        EVENTS_QUEUE_URL: `${stalling.endpoint}/123456789012/tiktok-relay-events`,
+        TIKTOK_PIXEL_CODE: PIXEL,
+      }),
     };
     vi.resetModules();
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});

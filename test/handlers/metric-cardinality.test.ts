@@ -15,6 +15,7 @@ import { proxyEvent } from "../../local/http-api";
 import { type LocalQueues, startLocalQueues } from "../../local/sqs-server";
 import { apiEvent } from "../support/api-event";
 import { startFakeTikTok } from "../support/fake-tiktok";
+import { lambdaEnv } from "../support/lambda-env";
 import { takeAll } from "../support/queues";
 
 // CloudWatch bills every distinct combination of metric name and dimension values as a custom metric, every
@@ -94,19 +95,16 @@ beforeAll(async () => {
   queues = await startLocalQueues({ port: 0, maxReceiveCount: 5, visibilityTimeoutSeconds: 30 });
   process.env = {
     ...saved,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
-    AWS_ENDPOINT_URL_SQS: queues.endpoint,
-    POWERTOOLS_LOG_LEVEL: "SILENT",
-    POWERTOOLS_METRICS_NAMESPACE: "TikTokEventsRelay/Test",
-    EVENTS_QUEUE_URL: queues.eventsQueueUrl,
-    TIKTOK_PIXEL_CODE: PIXEL,
-    // Callers may then invent event names too.
-    ALLOW_CUSTOM_EVENTS: "true",
-    WOOCOMMERCE_WEBHOOK_SECRET_ARN: WEBHOOK_ARN,
-    TIKTOK_ACCESS_TOKEN_SECRET_ARN: TOKEN_ARN,
-    DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
+    ...lambdaEnv(queues.endpoint, {
+      POWERTOOLS_METRICS_NAMESPACE: "TikTokEventsRelay/Test",
+      EVENTS_QUEUE_URL: queues.eventsQueueUrl,
+      TIKTOK_PIXEL_CODE: PIXEL,
+      // Callers may then invent event names too.
+      ALLOW_CUSTOM_EVENTS: "true",
+      WOOCOMMERCE_WEBHOOK_SECRET_ARN: WEBHOOK_ARN,
+      TIKTOK_ACCESS_TOKEN_SECRET_ARN: TOKEN_ARN,
+      DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
+    }),
   };
   vi.resetModules();
 });
